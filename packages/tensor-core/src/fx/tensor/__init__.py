@@ -1,0 +1,45 @@
+"""fx.tensor: n-dimensional tensors on CPU (and CUDA), with PyTorch's names and semantics.
+
+Example:
+    >>> import fx.tensor as ft
+    >>> x = ft.arange(6, dtype=ft.float32).reshape(2, 3)
+    >>> (x * 2 + 1).sum(dim=1).tolist()
+    [9.0, 27.0]
+"""
+
+from ._dtype import *  # noqa: F403
+from ._dtype import __all__ as _dtype_all
+from ._device import device
+from ._size import Size
+from ._tensor import Tensor, is_tensor
+from ._factory import *  # noqa: F403
+from ._factory import __all__ as _factory_all
+from ._ops.copying import clone
+from ._ops.unary import *  # noqa: F403
+from ._ops.unary import __all__ as _unary_all
+from ._ops.binary import *  # noqa: F403
+from ._ops.binary import __all__ as _binary_all
+from ._ops.reduce import *  # noqa: F403
+from ._ops.reduce import __all__ as _reduce_all
+from ._ops.shape import *  # noqa: F403
+from ._ops.shape import __all__ as _shape_all
+from ._ops.index import *  # noqa: F403
+from ._ops.index import __all__ as _index_all
+from ._ops.sorting import *  # noqa: F403
+from ._ops.sorting import __all__ as _sorting_all
+from ._ops.matmul import *  # noqa: F403
+from ._ops.matmul import __all__ as _matmul_all
+from ._ops.nn import *  # noqa: F403
+from ._ops.nn import __all__ as _nn_all
+from ._random import *  # noqa: F403
+from ._random import __all__ as _random_all
+from ._serialize import save, load
+from ._interop import from_dlpack
+from . import linalg
+from ._backend import cpu as _cpu_backend  # noqa: F401  (registers the CPU kernels)
+
+__all__ = (
+    ["device", "Size", "Tensor", "is_tensor", "clone", "save", "load", "from_dlpack", "linalg"]
+    + _dtype_all + _factory_all + _unary_all + _binary_all + _reduce_all + _shape_all + _index_all
+    + _sorting_all + _matmul_all + _nn_all + _random_all
+)

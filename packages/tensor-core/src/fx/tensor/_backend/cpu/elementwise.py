@@ -1,0 +1,348 @@
+"""CPU kernels of the elementwise primitives (NumPy ufuncs; the C library overrides hot ones)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ._util import opmath, register
+
+_SIMPLE_UNARY = {
+    "exp": np.exp, "exp2": np.exp2, "expm1": np.expm1, "log": np.log, "log2": np.log2, "log10": np.log10,
+    "log1p": np.log1p, "sqrt": np.sqrt, "sin": np.sin, "cos": np.cos, "tan": np.tan, "asin": np.arcsin,
+    "acos": np.arccos, "atan": np.arctan, "sinh": np.sinh, "cosh": np.cosh, "tanh": np.tanh,
+    "asinh": np.arcsinh, "acosh": np.arccosh, "atanh": np.arctanh, "neg": np.negative, "abs": np.absolute,
+    "floor": np.floor, "ceil": np.ceil, "trunc": np.trunc, "square": np.square,
+}
+for _name, _fn in _SIMPLE_UNARY.items():
+    register(_name)(opmath(_fn))
+
+_erf_scalar = np.frompyfunc(math.erf, 1, 1)
+_erfc_scalar = np.frompyfunc(math.erfc, 1, 1)
+_lgamma_scalar = np.frompyfunc(math.lgamma, 1, 1)
+
+
+def erf_np(x):
+    """erf via libm, one element at a time (the C kernel replaces it for float32/float64)."""
+    return _erf_scalar(x).astype(x.dtype)
+
+
+@register("erf")
+@opmath
+def erf(x):
+    return erf_np(x)
+
+
+@register("erfc")
+@opmath
+def erfc(x):
+    return _erfc_scalar(x).astype(x.dtype)
+
+
+@register("lgamma")
+@opmath
+def lgamma(x):
+    return _lgamma_scalar(x).astype(x.dtype)
+
+
+@register("digamma")
+@opmath
+def digamma(x):
+    # psi(x) = ln(x) - 1/2x - sum B_2k / (2k x^2k), after shifting x >= 6 by recurrence;
+    # the reflection formula handles negative arguments.
+    x = x.astype(np.float64)
+    out = np.zeros_like(x)
+    neg = x < 0.5
+    xr = np.where(neg, 1.0 - x, x)
+    acc = np.zeros_like(x)
+    while True:
+        small = xr < 6.0
+        if not small.any():
+            break
+        acc -= np.where(small, 1.0 / xr, 0.0)
+        xr = np.where(small, xr + 1.0, xr)
+    inv2 = 1.0 / (xr * xr)
+    series = inv2 * (1 / 12 - inv2 * (1 / 120 - inv2 * (1 / 252 - inv2 * (1 / 240 - inv2 / 132))))
+    out = acc + np.log(xr) - 0.5 / xr - series
+    out = np.where(neg, out - np.pi / np.tan(np.pi * x), out)
+    out = np.where((x <= 0) & (x == np.floor(x)), np.nan, out)
+    return out
+
+
+@register("erfinv")
+@opmath
+def erfinv(x):
+    # Giles' single-precision initial guess, refined by two Newton steps on erf in float64.
+    xd = x.astype(np.float64)
+    w = -np.log((1.0 - xd) * (1.0 + xd))
+    small = w < 5.0
+    ws = w - 2.5
+    wl = np.sqrt(np.where(small, 5.0, w)) - 3.0
+    ps = np.polyval([2.81022636e-08, 3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087,
+                     -0.00125372503, -0.00417768164, 0.246640727, 1.50140941], ws)
+    pl = np.polyval([-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773,
+                     -0.0076224613, 0.00943887047, 1.00167406, 2.83297682], wl)
+    y = np.where(small, ps, pl) * xd
+    for _ in range(2):
+        err = _erf_scalar(y).astype(np.float64) - xd
+        y = y - err / (2.0 / math.sqrt(math.pi) * np.exp(-y * y))
+    y = np.where(np.abs(xd) == 1, np.copysign(np.inf, xd), y)
+    return y.astype(x.dtype)
+
+
+@register("rsqrt")
+@opmath
+def rsqrt(x):
+    return np.reciprocal(np.sqrt(x))
+
+
+@register("reciprocal")
+@opmath
+def reciprocal(x):
+    return np.reciprocal(x)
+
+
+@register("sigmoid")
+@opmath
+def sigmoid(x):
+    # exp of a negative number only: never overflows.
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+
+
+@register("silu")
+@opmath
+def silu(x):
+    return x * sigmoid(x)
+
+
+@register("mish")
+@opmath
+def mish(x):
+    return x * np.tanh(softplus(x, 1.0, 20.0))
+
+
+@register("selu")
+@opmath
+def selu(x):
+    return elu(x, 1.6732632423543772, 1.0507009873554805, 1.0)
+
+
+@register("sign")
+def sign(x):
+    if x.dtype == np.bool_:
+        return x.copy()
+    return np.sign(x)
+
+
+@register("relu")
+def relu(x):
+    return np.maximum(x, 0).astype(x.dtype, copy=False)
+
+
+@register("isnan")
+def isnan(x):
+    return np.isnan(x) if x.dtype.kind not in "biu" else np.zeros(x.shape, np.bool_)
+
+
+@register("isinf")
+def isinf(x):
+    return np.isinf(x) if x.dtype.kind not in "biu" else np.zeros(x.shape, np.bool_)
+
+
+@register("isposinf")
+def isposinf(x):
+    return np.isposinf(x) if x.dtype.kind not in "biu" else np.zeros(x.shape, np.bool_)
+
+
+@register("isneginf")
+def isneginf(x):
+    return np.isneginf(x) if x.dtype.kind not in "biu" else np.zeros(x.shape, np.bool_)
+
+
+@register("isfinite")
+def isfinite(x):
+    return np.isfinite(x) if x.dtype.kind not in "biu" else np.ones(x.shape, np.bool_)
+
+
+@register("signbit")
+def signbit(x):
+    return np.signbit(x) if x.dtype != np.bool_ else np.zeros(x.shape, np.bool_)
+
+
+@register("logical_not")
+def logical_not(x):
+    return np.logical_not(x)
+
+
+@register("bitwise_not")
+def bitwise_not(x):
+    return np.invert(x)
+
+
+@register("gelu")
+@opmath
+def gelu(x, approximate):
+    if approximate == "tanh":
+        k = math.sqrt(2.0 / math.pi)
+        return (0.5 * x * (1.0 + np.tanh(k * (x + 0.044715 * x * x * x)))).astype(x.dtype, copy=False)
+    return (0.5 * x * (1.0 + erf_np(x * (1.0 / math.sqrt(2.0))))).astype(x.dtype, copy=False)
+
+
+@register("softplus")
+@opmath
+def softplus(x, beta, threshold):
+    bx = x * beta
+    soft = np.log1p(np.exp(np.minimum(bx, threshold))) / beta
+    return np.where(bx > threshold, x, soft).astype(x.dtype, copy=False)
+
+
+@register("elu")
+@opmath
+def elu(x, alpha, scale, input_scale):
+    neg = alpha * np.expm1(np.minimum(x, 0) * input_scale)
+    return (scale * np.where(x > 0, x, neg)).astype(x.dtype, copy=False)
+
+
+@register("celu")
+@opmath
+def celu(x, alpha):
+    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0) / alpha)).astype(x.dtype, copy=False)
+
+
+@register("leaky_relu")
+def leaky_relu(x, negative_slope):
+    return np.where(x > 0, x, x * x.dtype.type(negative_slope))
+
+
+@register("hardtanh")
+def hardtanh(x, min_val, max_val):
+    return np.clip(x, x.dtype.type(min_val), x.dtype.type(max_val))
+
+
+@register("threshold")
+def threshold(x, threshold, value):
+    return np.where(x > threshold, x, np.asarray(value, x.dtype))
+
+
+@register("logit")
+@opmath
+def logit(x, eps):
+    if eps is not None:
+        x = np.clip(x, eps, 1 - eps)
+    return np.log(x / (1 - x))
+
+
+@register("round")
+def round_(x, decimals):
+    if x.dtype.kind in "biu" and decimals >= 0:
+        return x.copy()
+    return opmath(lambda a: np.round(a, decimals))(x)
+
+
+@register("clamp")
+def clamp(x, min, max):
+    if x.dtype.kind == "f" or x.dtype.kind == "V":
+        lo = -np.inf if min is None else min
+        hi = np.inf if max is None else max
+        # NaN bounds propagate like PyTorch: any comparison with NaN yields NaN.
+        out = np.minimum(np.maximum(x, x.dtype.type(lo)), x.dtype.type(hi))
+        return out
+    info = np.iinfo(x.dtype) if x.dtype.kind != "b" else None
+    lo = min if min is not None else (info.min if info else 0)
+    hi = max if max is not None else (info.max if info else 1)
+    return np.clip(x, lo, hi).astype(x.dtype, copy=False)
+
+
+@register("nan_to_num")
+def nan_to_num(x, nan, posinf, neginf):
+    return np.nan_to_num(x, copy=True, nan=nan, posinf=posinf, neginf=neginf)
+
+
+@register("pow_scalar")
+@opmath
+def pow_scalar(x, exponent):
+    if exponent == 2:
+        return x * x
+    if exponent == 0.5:
+        return np.sqrt(x)
+    if x.dtype.kind in "biu":
+        return np.power(x, int(exponent)).astype(x.dtype, copy=False)
+    return np.power(x, x.dtype.type(exponent))
+
+
+_SIMPLE_BINARY = {
+    "add": np.add, "sub": np.subtract, "mul": np.multiply, "maximum": np.maximum, "minimum": np.minimum,
+    "fmax": np.fmax, "fmin": np.fmin, "atan2": np.arctan2, "hypot": np.hypot, "copysign": np.copysign,
+    "eq": np.equal, "ne": np.not_equal, "lt": np.less, "le": np.less_equal, "gt": np.greater,
+    "ge": np.greater_equal, "logical_and": np.logical_and, "logical_or": np.logical_or,
+    "logical_xor": np.logical_xor, "bitwise_and": np.bitwise_and, "bitwise_or": np.bitwise_or,
+    "bitwise_xor": np.bitwise_xor, "bitwise_left_shift": np.left_shift, "bitwise_right_shift": np.right_shift,
+}
+for _name in ("add", "sub", "mul", "maximum", "minimum", "fmax", "fmin", "atan2", "hypot", "copysign"):
+    register(_name)(opmath(_SIMPLE_BINARY[_name]))
+for _name in ("eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor", "bitwise_and",
+              "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift"):
+    register(_name)(_SIMPLE_BINARY[_name])
+
+
+@register("add")
+def add(a, b):
+    if a.dtype.kind == "f" and a.dtype.itemsize >= 4:
+        return np.add(a, b)
+    return opmath(np.add)(a, b)
+
+
+@register("div")
+@opmath
+def div(a, b):
+    return np.true_divide(a, b)
+
+
+@register("div_floor")
+@opmath
+def div_floor(a, b):
+    if a.dtype.kind in "biu":
+        return np.floor_divide(a, b)
+    return np.floor(np.true_divide(a, b))
+
+
+@register("div_trunc")
+@opmath
+def div_trunc(a, b):
+    if a.dtype.kind in "biu":
+        q = np.floor_divide(a, b)
+        fix = (q < 0) & (q * b != a)
+        return q + fix.astype(q.dtype)
+    return np.trunc(np.true_divide(a, b))
+
+
+@register("remainder")
+@opmath
+def remainder(a, b):
+    return np.remainder(a, b)
+
+
+@register("fmod")
+@opmath
+def fmod(a, b):
+    return np.fmod(a, b)
+
+
+@register("pow")
+@opmath
+def pow_(a, b):
+    return np.power(a, b)
+
+
+@register("xlogy")
+@opmath
+def xlogy(a, b):
+    out = a * np.log(b)
+    return np.where(a == 0, np.where(np.isnan(b), np.nan, 0), out).astype(out.dtype, copy=False)
+
+
+@register("where")
+def where(cond, a, b):
+    return np.where(cond, a, b)

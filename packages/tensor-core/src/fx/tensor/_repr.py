@@ -1,0 +1,5 @@
+"""(being written)"""
+
+
+def tensor_repr(t):
+    return f"tensor({t._data!r})"
