@@ -16,17 +16,13 @@ from ._tensor import Tensor, tensor_method, wrap
 __all__ = [
     "tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "empty", "full", "zeros_like",
     "ones_like", "empty_like", "full_like", "arange", "range", "linspace", "logspace", "eye",
-    "scalar_tensor", "empty_strided", "complex_unsupported",
+    "scalar_tensor", "empty_strided",
 ]
 
 try:
     _PHYS_BYTES = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
 except (ValueError, OSError, AttributeError):  # not every platform reports physical memory
     _PHYS_BYTES = 1 << 46
-
-
-def complex_unsupported():
-    raise TypeError("fx.tensor has no complex dtypes")
 
 
 def check_alloc(shape, dtype, op):

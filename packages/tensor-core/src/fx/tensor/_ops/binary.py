@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _dtype
-from .._dispatch import define, get_grad_hook
+from .._dispatch import define
 from .._tensor import Tensor, tensor_method
 from ._common import binary_operands, check_tensor, finish, inplace, to_float
 
@@ -28,15 +28,6 @@ __all__ = [
     "bitwise_right_shift", "where", "lerp", "addcmul", "addcdiv", "rsub", "square",
 ]
 
-_grad_hook_installed = get_grad_hook  # read at call time: autograd may be imported later
-
-
-def _fast(prim, a, b):
-    """Same-dtype tensor operands skip promotion entirely: the `a + b` hot path."""
-    if a.__class__ is Tensor and b.__class__ is Tensor and a._data.dtype is b._data.dtype:
-        return prim(a, b)
-    return None
-
 
 def _arith(name):
     prim = PRIMS[name]
@@ -51,11 +42,6 @@ def _arith(name):
     return op
 
 
-def _check_not_bool(a, b, op, what):
-    if a.dtype is _dtype.bool:
-        raise RuntimeError(f"{op}: {what} with two bool tensors is not supported; use logical ops instead")
-
-
 def add(input, other, *, alpha=1, out=None):
     """input + alpha * other, with PyTorch type promotion and broadcasting."""
     if alpha == 1 and out is None and input.__class__ is Tensor and other.__class__ is Tensor and input._data.dtype is other._data.dtype:
@@ -68,13 +54,17 @@ def add(input, other, *, alpha=1, out=None):
 
 def sub(input, other, *, alpha=1, out=None):
     """input - alpha * other."""
+    if _is_bool(input) or _is_bool(other):
+        raise RuntimeError("sub: Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+                           "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
     if alpha != 1:
         other = mul(other, alpha)
     a, b, dt = binary_operands(input, other, "sub")
-    if dt is _dtype.bool:
-        raise RuntimeError("sub: Subtraction, the `-` operator, with two bool tensors is not supported. "
-                           "Use the `^` or `logical_xor()` operator instead.")
     return finish(PRIMS["sub"](a, b), out, "sub")
+
+
+def _is_bool(x):
+    return x.__class__ is bool or (isinstance(x, Tensor) and x._data.dtype.kind == "b")
 
 
 def mul(input, other, *, out=None):

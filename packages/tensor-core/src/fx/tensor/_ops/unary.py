@@ -27,7 +27,8 @@ PRIMS.update({name: define(name, differentiable=False) for name in BOOL_OPS + ("
 __all__ = list(FLOAT_OPS + SAME_OPS + BOOL_OPS) + [
     "gelu", "softplus", "logit", "round", "clamp", "clip", "nan_to_num", "frac", "negative",
     "absolute", "positive", "bitwise_not", "fix", "arcsin", "arccos", "arctan", "arcsinh", "arccosh",
-    "arctanh", "sgn", "clamp_min", "clamp_max", "float_power",
+    "arctanh", "sgn", "clamp_min", "clamp_max", "float_power", "elu", "celu", "leaky_relu", "hardtanh",
+    "threshold",
 ]
 
 

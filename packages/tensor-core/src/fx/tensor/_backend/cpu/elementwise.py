@@ -20,12 +20,12 @@ for _name, _fn in _SIMPLE_UNARY.items():
 
 _erf_scalar = np.frompyfunc(math.erf, 1, 1)
 _erfc_scalar = np.frompyfunc(math.erfc, 1, 1)
-_lgamma_scalar = np.frompyfunc(math.lgamma, 1, 1)
+_lgamma_scalar = np.frompyfunc(lambda v: math.inf if v <= 0 and v == math.floor(v) else math.lgamma(v), 1, 1)
 
 
 def erf_np(x):
     """erf via libm, one element at a time (the C kernel replaces it for float32/float64)."""
-    return _erf_scalar(x).astype(x.dtype)
+    return np.asarray(_erf_scalar(x)).astype(x.dtype)
 
 
 @register("erf")
@@ -37,18 +37,22 @@ def erf(x):
 @register("erfc")
 @opmath
 def erfc(x):
-    return _erfc_scalar(x).astype(x.dtype)
+    return np.asarray(_erfc_scalar(x)).astype(x.dtype)
 
 
 @register("lgamma")
 @opmath
 def lgamma(x):
-    return _lgamma_scalar(x).astype(x.dtype)
+    return np.asarray(_lgamma_scalar(x)).astype(x.dtype)
 
 
 @register("digamma")
 @opmath
 def digamma(x):
+    return _digamma64(x).astype(x.dtype)
+
+
+def _digamma64(x):
     # psi(x) = ln(x) - 1/2x - sum B_2k / (2k x^2k), after shifting x >= 6 by recurrence;
     # the reflection formula handles negative arguments.
     x = x.astype(np.float64)
@@ -66,7 +70,8 @@ def digamma(x):
     series = inv2 * (1 / 12 - inv2 * (1 / 120 - inv2 * (1 / 252 - inv2 * (1 / 240 - inv2 / 132))))
     out = acc + np.log(xr) - 0.5 / xr - series
     out = np.where(neg, out - np.pi / np.tan(np.pi * x), out)
-    out = np.where((x <= 0) & (x == np.floor(x)), np.nan, out)
+    out = np.where((x < 0) & (x == np.floor(x)), np.nan, out)
+    out = np.where(x == 0, -np.inf, out)
     return out
 
 
@@ -85,7 +90,7 @@ def erfinv(x):
                      -0.0076224613, 0.00943887047, 1.00167406, 2.83297682], wl)
     y = np.where(small, ps, pl) * xd
     for _ in range(2):
-        err = _erf_scalar(y).astype(np.float64) - xd
+        err = np.asarray(_erf_scalar(y)).astype(np.float64) - xd
         y = y - err / (2.0 / math.sqrt(math.pi) * np.exp(-y * y))
     y = np.where(np.abs(xd) == 1, np.copysign(np.inf, xd), y)
     return y.astype(x.dtype)
@@ -212,11 +217,13 @@ def celu(x, alpha):
 
 
 @register("leaky_relu")
+@opmath
 def leaky_relu(x, negative_slope):
     return np.where(x > 0, x, x * x.dtype.type(negative_slope))
 
 
 @register("hardtanh")
+@opmath
 def hardtanh(x, min_val, max_val):
     return np.clip(x, x.dtype.type(min_val), x.dtype.type(max_val))
 
@@ -280,7 +287,7 @@ _SIMPLE_BINARY = {
     "logical_xor": np.logical_xor, "bitwise_and": np.bitwise_and, "bitwise_or": np.bitwise_or,
     "bitwise_xor": np.bitwise_xor, "bitwise_left_shift": np.left_shift, "bitwise_right_shift": np.right_shift,
 }
-for _name in ("add", "sub", "mul", "maximum", "minimum", "fmax", "fmin", "atan2", "hypot", "copysign"):
+for _name in ("sub", "mul", "maximum", "minimum", "fmax", "fmin", "atan2", "hypot", "copysign"):
     register(_name)(opmath(_SIMPLE_BINARY[_name]))
 for _name in ("eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor", "bitwise_and",
               "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift"):

@@ -1,0 +1,1 @@
+"""OpSpec tables, one module per op family."""
