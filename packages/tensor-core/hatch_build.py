@@ -6,7 +6,6 @@ Used by hatchling for wheels (and editable installs), and runnable by hand after
 
 from __future__ import annotations
 
-import os
 import pathlib
 import re
 import shutil
@@ -16,7 +15,6 @@ import tempfile
 
 HERE = pathlib.Path(__file__).resolve().parent
 PKG_DIR = HERE / "src" / "fx" / "tensor"
-ABI_VERSION = 1
 
 
 def find_c_src() -> pathlib.Path:
@@ -83,19 +81,19 @@ except ImportError:  # running as a script without hatchling installed
 
 
 class CustomBuildHook(BuildHookInterface):
+    """Compile the kernels for wheels; editable installs get the library in the source tree."""
+
     def initialize(self, version, build_data):
-        if self.target_name not in ("wheel", "editable") and getattr(self, "target_name", None) != "wheel":
+        if self.target_name != "wheel":
             return
         target = compile_library()
         build_data["pure_python"] = False
         build_data["infer_tag"] = True
-        rel = target.relative_to(HERE).as_posix()
-        build_data.setdefault("force_include", {})[str(target)] = rel.replace("src/", "", 1)
-        if version == "editable":
-            build_data["force_include"].pop(str(target))
+        if version != "editable":
+            # The .so is git-ignored (so not collected by default): include it explicitly.
+            rel = target.relative_to(HERE / "src").as_posix()
+            build_data["force_include"][str(target)] = rel
 
 
 if __name__ == "__main__":
-    path = compile_library()
-    print(f"built {path}", file=sys.stderr)
-    os.utime(path)
+    print(f"built {compile_library()}", file=sys.stderr)

@@ -1,0 +1,88 @@
+"""Every dev and CI task of the fx monorepo (`nox -l` lists them; ../shared/DESIGN.md "Sessions")."""
+
+from __future__ import annotations
+
+import pathlib
+
+import nox
+
+ROOT = pathlib.Path(__file__).resolve().parent
+# Package directories in dependency order; each entry: (directory, distribution, test deps).
+PACKAGES = [
+    ("tensor-core", "fx-tensor"),
+]
+TEST_DEPS = ["pytest>=8", "hypothesis>=6", "pytest-xdist>=3"]
+TORCH = "torch==2.13.0"  # the CPU build lies on disk here; pip (not uv) finds it offline
+PYTEST = ["pytest", "--import-mode=importlib", "-p", "no:cacheprovider", "-q", "-n", "2"]
+
+nox.options.sessions = ["lint", "tests"]
+nox.options.default_venv_backend = "venv"
+
+
+def _package_dirs():
+    return [str(ROOT / "packages" / d) for d, _ in PACKAGES]
+
+
+def _test_dirs():
+    return [str(ROOT / "packages" / d / "tests") for d, _ in PACKAGES if (ROOT / "packages" / d / "tests").is_dir()]
+
+
+def _install_editable(session):
+    # One installer call, so local siblings satisfy each other's pinned requirements.
+    args = []
+    for d in _package_dirs():
+        args += ["-e", d]
+    session.install(*args, *TEST_DEPS)
+
+
+@nox.session
+def tests(session):
+    """The whole suite against editable installs (the README's test command)."""
+    _install_editable(session)
+    session.run(*PYTEST, *_test_dirs(), *session.posargs)
+
+
+@nox.session
+def conformance(session):
+    """The same suite with PyTorch installed, so every comparison with the oracle runs."""
+    _install_editable(session)
+    session.install(TORCH)
+    session.run(*PYTEST, *_test_dirs(), *session.posargs)
+
+
+@nox.session
+@nox.parametrize("package", [d for d, _ in PACKAGES])
+def isolated(session, package):
+    """One package installed (not editable) with only its declared dependencies, and its tests."""
+    pkg = ROOT / "packages" / package
+    session.install(str(pkg), *TEST_DEPS)
+    tests_dir = pkg / "tests"
+    if tests_dir.is_dir():
+        # Run from a scratch directory so the checkout's sources cannot shadow the installed package.
+        session.chdir(session.create_tmp())
+        session.run(*PYTEST, str(tests_dir), *session.posargs)
+
+
+@nox.session
+def lint(session):
+    """ruff, plus the layering check (imports point down; no fx/__init__.py; no torch in packages)."""
+    session.install("ruff>=0.6")
+    session.run("ruff", "check", "packages", "tools", "benchmarks", "noxfile.py")
+    session.run("python", "tools/check_layers.py")
+
+
+@nox.session
+def build(session):
+    """Wheels and sdists of every package; each wheel is built from its sdist (so the sdist is complete)."""
+    session.install("build>=1.2")
+    out = ROOT / "dist"
+    for d in [*_package_dirs(), str(ROOT / "packages" / "stack")]:
+        session.run("python", "-m", "build", "--outdir", str(out), d)
+
+
+@nox.session
+def bench(session):
+    """Performance against PyTorch and NumPy, side by side in one run (never in CI)."""
+    _install_editable(session)
+    session.install(TORCH)
+    session.run("python", "benchmarks/run.py", *session.posargs)
