@@ -21,6 +21,8 @@ from ._ops.binary import *  # noqa: F403
 from ._ops.binary import __all__ as _binary_all
 from ._ops.reduce import *  # noqa: F403
 from ._ops.reduce import __all__ as _reduce_all
+from ._ops.views import *  # noqa: F403
+from ._ops.views import __all__ as _views_all
 from ._ops.shape import *  # noqa: F403
 from ._ops.shape import __all__ as _shape_all
 from ._ops.index import *  # noqa: F403
@@ -40,6 +42,6 @@ from ._backend import cpu as _cpu_backend  # noqa: F401  (registers the CPU kern
 
 __all__ = (
     ["device", "Size", "Tensor", "is_tensor", "clone", "save", "load", "from_dlpack", "linalg"]
-    + _dtype_all + _factory_all + _unary_all + _binary_all + _reduce_all + _shape_all + _index_all
+    + _dtype_all + _factory_all + _unary_all + _binary_all + _reduce_all + _views_all + _shape_all + _index_all
     + _sorting_all + _matmul_all + _nn_all + _random_all
 )

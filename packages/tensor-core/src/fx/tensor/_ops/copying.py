@@ -134,3 +134,23 @@ def detach_(self):
     self.grad_fn = None
     self._rg = False
     return self
+
+
+@tensor_method()
+def fill_(self, value):
+    """Fill with a number or a 0-d tensor, in place."""
+    from ._common import scalar_tensor
+
+    if isinstance(value, Tensor):
+        if value._data.ndim:
+            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value._data.ndim} dimensions.")
+        return P_copy_(self, to_device(value, self.device))
+    if not isinstance(value, (int, float, bool)) and not hasattr(value, "__index__") and not hasattr(value, "__float__"):
+        raise TypeError(f"fill_(): argument 'value' must be Number, not {type(value).__name__}")
+    return P_copy_(self, scalar_tensor(value, self.dtype, self))
+
+
+@tensor_method()
+def zero_(self):
+    """Fill with zeros, in place."""
+    return fill_(self, 0)

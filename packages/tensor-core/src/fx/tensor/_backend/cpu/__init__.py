@@ -1,3 +1,4 @@
 """The CPU backend: NumPy arrays, NumPy/OpenBLAS kernels, and C kernels from c_src/cpu."""
 
-from . import copying, elementwise  # noqa: F401  (importing a kernel module registers its kernels)
+# Importing a kernel module registers its kernels.
+from . import copying, elementwise, index, linalg, matmul, nn, random, reduce, shape, sorting, views  # noqa: F401
