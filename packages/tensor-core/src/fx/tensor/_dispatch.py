@@ -39,7 +39,7 @@ class Primitive:
     version), `differentiable` (autograd needs a rule for it), `nout` (number of outputs).
     """
 
-    __slots__ = ("name", "kernels", "view", "inplace", "differentiable", "nout")
+    __slots__ = ("name", "kernels", "view", "inplace", "differentiable", "nout", "_plain")
 
     def __init__(self, name, *, view=False, inplace=False, differentiable=True, nout=1):
         self.name = name
@@ -48,6 +48,7 @@ class Primitive:
         self.inplace = inplace
         self.differentiable = differentiable
         self.nout = nout
+        self._plain = not view and not inplace and nout == 1
 
     def __repr__(self):
         return f"<primitive {self.name}>"
@@ -65,7 +66,7 @@ class Primitive:
             if a.__class__ is not b.__class__:
                 _device_mismatch(self, inputs)
             kernel = self.kernels.get(a.__class__)
-            if kernel is not None and not params and not self.inplace and not self.view:
+            if kernel is not None and self._plain and not params:
                 try:
                     return wrap(kernel(a, b))
                 except (ValueError, TypeError, IndexError, np.linalg.LinAlgError, FloatingPointError) as e:
