@@ -36,12 +36,13 @@ from ._ops.nn import __all__ as _nn_all
 from ._random import *  # noqa: F403
 from ._random import __all__ as _random_all
 from ._serialize import save, load
+from ._repr import set_printoptions
 from ._interop import from_dlpack
 from . import linalg
 from ._backend import cpu as _cpu_backend  # noqa: F401  (registers the CPU kernels)
 
 __all__ = (
-    ["device", "Size", "Tensor", "is_tensor", "clone", "save", "load", "from_dlpack", "linalg"]
+    ["device", "Size", "Tensor", "is_tensor", "clone", "save", "load", "from_dlpack", "linalg", "set_printoptions"]
     + _dtype_all + _factory_all + _unary_all + _binary_all + _reduce_all + _views_all + _shape_all + _index_all
     + _sorting_all + _matmul_all + _nn_all + _random_all
 )
