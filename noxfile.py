@@ -11,7 +11,7 @@ ROOT = pathlib.Path(__file__).resolve().parent
 PACKAGES = [
     ("tensor-core", "fx-tensor"),
 ]
-TEST_DEPS = ["pytest>=8", "hypothesis>=6", "pytest-xdist>=3"]
+TEST_DEPS = ["pytest>=8", "hypothesis>=6", "pytest-xdist>=3", "safetensors>=0.4"]
 TORCH = "torch==2.13.0"  # the CPU build lies on disk here; pip (not uv) finds it offline
 PYTEST = ["pytest", "--import-mode=importlib", "-p", "no:cacheprovider", "-q", "-n", "2"]
 
