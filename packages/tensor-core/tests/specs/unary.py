@@ -3,7 +3,7 @@
 import numpy as np
 
 import fx.tensor as ft
-from opspec import ALL, FLOATS, INTS, LOWP, ErrorCase, OpSpec, Sample, add, make, unary_samples
+from opspec import FLOATS, INTS, LOWP, ErrorCase, OpSpec, Sample, add, make, unary_samples
 
 FLOATISH = FLOATS + LOWP
 

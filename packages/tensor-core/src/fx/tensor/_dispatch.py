@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _tensor
-from ._tensor import Tensor, wrap
+from ._tensor import wrap
 
 __all__ = ["Primitive", "PRIMITIVES", "define", "set_grad_hook", "push_interposer", "pop_interposer"]
 

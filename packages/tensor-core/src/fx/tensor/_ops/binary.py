@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import _dtype
 from .._dispatch import define
-from .._tensor import Tensor, tensor_method
+from .._tensor import Tensor
 from ._common import binary_operands, check_tensor, finish, inplace, to_float
 
 ARITH = ("add", "sub", "mul", "div", "pow", "maximum", "minimum", "fmax", "fmin", "atan2", "hypot",
@@ -25,7 +25,7 @@ __all__ = [
     "copysign", "xlogy", "eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less",
     "less_equal", "not_equal", "equal", "allclose", "isclose", "logical_and", "logical_or",
     "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift",
-    "bitwise_right_shift", "where", "lerp", "addcmul", "addcdiv", "rsub", "square",
+    "bitwise_right_shift", "where", "lerp", "addcmul", "addcdiv", "rsub",
 ]
 
 
@@ -234,14 +234,6 @@ def rsub(input, other, *, alpha=1):
     return sub(other, input, alpha=alpha)
 
 
-def square(input, *, out=None):
-    """input * input (bool becomes int64, like PyTorch)."""
-    check_tensor(input, "square")
-    if input.dtype is _dtype.bool:
-        input = input.long()
-    return finish(mul(input, input), out, "square")
-
-
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """|input - other| <= atol + rtol * |other|, elementwise."""
     a, b, _ = binary_operands(input, other, "isclose")
@@ -273,14 +265,14 @@ _METHODS = ("add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_
             "copysign", "xlogy", "eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less",
             "less_equal", "not_equal", "equal", "allclose", "isclose", "logical_and", "logical_or",
             "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift",
-            "bitwise_right_shift", "lerp", "addcmul", "addcdiv", "square")
+            "bitwise_right_shift", "lerp", "addcmul", "addcdiv")
 _g = globals()
 for _n in _METHODS:
     setattr(Tensor, _n, _g[_n])
 for _n in ("add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "floor_divide",
            "remainder", "fmod", "pow", "atan2", "hypot", "copysign", "xlogy", "eq", "ne", "lt", "le", "gt",
            "ge", "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor",
-           "bitwise_left_shift", "bitwise_right_shift", "lerp", "addcmul", "addcdiv", "square", "maximum",
+           "bitwise_left_shift", "bitwise_right_shift", "lerp", "addcmul", "addcdiv", "maximum",
            "minimum", "fmax", "fmin"):
     _fn = _g[_n]
 

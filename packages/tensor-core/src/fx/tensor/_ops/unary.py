@@ -49,8 +49,11 @@ def _same_op(name):
 
     def op(input, *, out=None):
         check_tensor(input, name)
-        if input._data.dtype.kind == "b" and name in ("neg", "sign", "relu"):
-            raise RuntimeError(f"{name}: not supported for bool tensors (use logical_not or ~ for negation)")
+        if input._data.dtype.kind == "b":
+            if name in ("neg", "sign", "relu"):
+                raise RuntimeError(f"{name}: not supported for bool tensors (use logical_not or ~ for negation)")
+            if name == "square":  # like PyTorch: bool squares to int64
+                input = input.long()
         return finish(prim(input), out, name)
 
     op.__name__ = name
@@ -78,13 +81,17 @@ def _inplace_of(fn, name):
     return op_
 
 
+(
+    exp, exp2, expm1, log, log2, log10, log1p, sqrt, rsqrt, sin, cos, tan, asin, acos, atan, sinh, cosh, tanh,
+    asinh, acosh, atanh, sigmoid, erf, erfc, erfinv, reciprocal, silu, mish, selu, lgamma, digamma
+) = (_float_op(n) for n in FLOAT_OPS)
+(
+    neg, abs, sign, floor, ceil, trunc, relu, square
+) = (_same_op(n) for n in SAME_OPS)
+(
+    isnan, isinf, isfinite, isposinf, isneginf, signbit, logical_not
+) = (_bool_op(n) for n in BOOL_OPS)
 _g = globals()
-for _n in FLOAT_OPS:
-    _g[_n] = _float_op(_n)
-for _n in SAME_OPS:
-    _g[_n] = _same_op(_n)
-for _n in BOOL_OPS:
-    _g[_n] = _bool_op(_n)
 
 
 def bitwise_not(input, *, out=None):

@@ -12,7 +12,7 @@ import math
 
 from .._dispatch import define
 from .._tensor import Tensor, _wrap_dim, tensor_method
-from ._common import check_tensor, parse_shape
+from ._common import check_tensor
 
 P_view = define("view", view=True)
 P_permute = define("permute", view=True)
@@ -148,7 +148,10 @@ def permute(input, dims):
     n = input._data.ndim
     dims = tuple(_wrap_dim(int(d), n, "permute") for d in dims)
     if len(dims) != n:
-        raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = {n} is not equal to len(dims) = {len(dims)}")
+        raise RuntimeError(
+            "permute(sparse_coo): number of dimensions in the tensor input does not match the length of the "
+            f"desired ordering of dimensions i.e. input.dim() = {n} is not equal to len(dims) = {len(dims)}"
+        )
     if len(set(dims)) != n:
         raise RuntimeError("permute(): duplicate dims are not allowed.")
     return P_permute(input, dims=dims)
