@@ -7,10 +7,12 @@ import pathlib
 import nox
 
 ROOT = pathlib.Path(__file__).resolve().parent
-# Package directories in dependency order; each entry: (directory, distribution, test deps).
+# Package directories in dependency order: (directory, distribution, fx packages it depends on).
 PACKAGES = [
-    ("tensor-core", "fx-tensor"),
+    ("tensor-core", "fx-tensor", []),
+    ("autograd", "fx-autograd", ["tensor-core"]),
 ]
+LOCAL_DEPS = {d: deps for d, _, deps in PACKAGES}
 TEST_DEPS = ["pytest>=8", "hypothesis>=6", "pytest-xdist>=3", "safetensors>=0.4"]
 TORCH = "torch==2.13.0"  # the CPU build lies on disk here; pip (not uv) finds it offline
 PYTEST = ["pytest", "--import-mode=importlib", "-p", "no:cacheprovider", "-q", "-n", "2"]
@@ -20,11 +22,11 @@ nox.options.default_venv_backend = "venv"
 
 
 def _package_dirs():
-    return [str(ROOT / "packages" / d) for d, _ in PACKAGES]
+    return [str(ROOT / "packages" / d) for d, _, _ in PACKAGES]
 
 
 def _test_dirs():
-    return [str(ROOT / "packages" / d / "tests") for d, _ in PACKAGES if (ROOT / "packages" / d / "tests").is_dir()]
+    return [str(ROOT / "packages" / d / "tests") for d, _, _ in PACKAGES if (ROOT / "packages" / d / "tests").is_dir()]
 
 
 def _install_editable(session):
@@ -51,11 +53,16 @@ def conformance(session):
 
 
 @nox.session
-@nox.parametrize("package", [d for d, _ in PACKAGES])
+@nox.parametrize("package", [d for d, _, _ in PACKAGES])
 def isolated(session, package):
-    """One package installed (not editable) with only its declared dependencies, and its tests."""
+    """One package installed (not editable) with only its declared dependencies, and its tests.
+
+    Its fx dependencies come from their sibling directories (they are not on PyPI), in the same
+    installer call; everything else comes from the index.
+    """
     pkg = ROOT / "packages" / package
-    session.install(str(pkg), *TEST_DEPS)
+    siblings = [str(ROOT / "packages" / d) for d in LOCAL_DEPS[package]]
+    session.install(*siblings, str(pkg), *TEST_DEPS)
     tests_dir = pkg / "tests"
     if tests_dir.is_dir():
         # Run from a scratch directory so the checkout's sources cannot shadow the installed package.
@@ -67,7 +74,8 @@ def isolated(session, package):
 def lint(session):
     """ruff, plus the layering check (imports point down; no fx/__init__.py; no torch in packages)."""
     session.install("ruff>=0.6")
-    session.run("ruff", "check", "packages", "tools", "benchmarks", "noxfile.py")
+    paths = [p for p in ("packages", "tools", "benchmarks", "examples", "noxfile.py") if (ROOT / p).exists()]
+    session.run("ruff", "check", *paths)
     session.run("python", "tools/check_layers.py")
 
 

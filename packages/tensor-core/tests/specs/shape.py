@@ -452,9 +452,15 @@ add(OpSpec("combinations", ref=_combinations_ref, dtypes=ALL,
 
 
 def _block_diag_ref(*ts):
-    import scipy.linalg
-
-    return scipy.linalg.block_diag(*_as_common([np.atleast_2d(t) for t in ts]))
+    blocks = _as_common([np.atleast_2d(t) for t in ts])
+    rows = sum(b.shape[0] for b in blocks)
+    cols = sum(b.shape[1] for b in blocks)
+    out = np.zeros((rows, cols), dtype=blocks[0].dtype if blocks else np.float64)
+    r = c = 0
+    for b in blocks:
+        out[r:r + b.shape[0], c:c + b.shape[1]] = b
+        r, c = r + b.shape[0], c + b.shape[1]
+    return out
 
 
 def _block_samples(dtype):

@@ -109,8 +109,11 @@ class Primitive:
         if self.nout == 1:
             t = wrap(out)
             if self.view:
-                t._vc = _tensor.shared_counter(inputs[0])
-                t._base = inputs[0]._base if inputs[0]._base is not None else inputs[0]
+                src = inputs[0]
+                t._vc = _tensor.shared_counter(src)
+                t._base = src._base if src._base is not None else src
+                # How to replay this view on another tensor (autograd re-derives views of a base).
+                t._view = (src, self, params)
             return t
         return tuple([wrap(o) for o in out])
 

@@ -33,6 +33,7 @@ def wrap(data) -> Tensor:
     t.grad = None
     t.grad_fn = None
     t._base = None
+    t._view = None
     t._ag = None
     return t
 
@@ -76,7 +77,7 @@ class Tensor:
     prefer `fx.tensor.tensor(...)`, which infers the dtype.
     """
 
-    __slots__ = ("_data", "_vc", "_rg", "grad", "grad_fn", "_base", "_ag", "__weakref__")
+    __slots__ = ("_data", "_vc", "_rg", "grad", "grad_fn", "_base", "_view", "_ag", "__weakref__")
 
     def __new__(cls, *args, device=None):
         from ._factory import tensor as _tensor_factory, empty
@@ -93,6 +94,7 @@ class Tensor:
         t.grad = None
         t.grad_fn = None
         t._base = None
+        t._view = None
         t._ag = None
         return t
 

@@ -90,6 +90,17 @@ def finish(result, out=None, op="op"):
     return P_copy_(out, result)
 
 
+def inplace_source(self):
+    """`self` as the input of an op whose result is written back into it (`x.op_()`).
+
+    A non-leaf in an autograd graph is cloned first: the op may save its input for backward, and
+    the write-back would otherwise change the saved value (a clone of one tensor, only on that path).
+    """
+    if self._rg and self.grad_fn is not None:
+        return self.clone()
+    return self
+
+
 def inplace(self, result, op):
     """Write an op's result into `self` (the `x.op_()` variants): same shape, castable dtype."""
     if not _dtype.can_cast(result.dtype, self.dtype):

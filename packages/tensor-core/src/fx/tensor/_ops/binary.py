@@ -7,7 +7,7 @@ import numpy as np
 from .. import _dtype
 from .._dispatch import define
 from .._tensor import Tensor
-from ._common import binary_operands, check_tensor, finish, inplace, to_float
+from ._common import binary_operands, check_tensor, finish, inplace, inplace_source, to_float
 
 ARITH = ("add", "sub", "mul", "div", "pow", "maximum", "minimum", "fmax", "fmin", "atan2", "hypot",
          "copysign", "remainder", "fmod", "div_floor", "div_trunc", "xlogy")
@@ -278,7 +278,7 @@ for _n in ("add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_d
 
     def _make(fn, name):
         def op_(self, *args, **kwargs):
-            return inplace(self, fn(self, *args, **kwargs), name + "_")
+            return inplace(self, fn(inplace_source(self), *args, **kwargs), name + "_")
 
         op_.__name__ = name + "_"
         return op_

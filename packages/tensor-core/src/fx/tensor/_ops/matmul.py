@@ -15,7 +15,7 @@ import math
 from .. import _dtype
 from .._dispatch import define
 from .._tensor import Tensor, _wrap_dim, tensor_method
-from ._common import binary_operands, cast, check_tensor, finish, inplace
+from ._common import binary_operands, cast, check_tensor, finish, inplace, inplace_source
 from .binary import add, mul
 from .views import broadcast_shapes, diagonal, permute, reshape, unsqueeze
 
@@ -372,7 +372,7 @@ for _n in _METHODS:
 for _n in _INPLACE:
     def _make(fn, name):
         def op_(self, *args, **kwargs):
-            return inplace(self, fn(self, *args, **kwargs), name)
+            return inplace(self, fn(inplace_source(self), *args, **kwargs), name)
 
         op_.__name__ = name
         return op_

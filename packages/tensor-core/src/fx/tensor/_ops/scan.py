@@ -19,7 +19,7 @@ import numpy as np
 from .. import _dtype
 from .._dispatch import define
 from .._tensor import Tensor, tensor_method
-from ._common import check_tensor, finish, inplace, scalar_tensor
+from ._common import check_tensor, finish, inplace, inplace_source, scalar_tensor
 from .reduce import _return_type, cast, check_nonempty, one_dim
 
 P_cumsum = define("cumsum")
@@ -70,12 +70,12 @@ def cumprod(input, dim, *, dtype=None, out=None):
 
 @tensor_method()
 def cumsum_(self, dim, *, dtype=None):
-    return inplace(self, cumsum(self, dim, dtype=dtype), "cumsum_")
+    return inplace(self, cumsum(inplace_source(self), dim, dtype=dtype), "cumsum_")
 
 
 @tensor_method()
 def cumprod_(self, dim, *, dtype=None):
-    return inplace(self, cumprod(self, dim, dtype=dtype), "cumprod_")
+    return inplace(self, cumprod(inplace_source(self), dim, dtype=dtype), "cumprod_")
 
 
 @tensor_method()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from .. import _dtype
 from .._dispatch import define
 from .._tensor import Tensor, _wrap_dim, tensor_method
-from ._common import _number, _tname, cast, check_tensor, finish, inplace, scalar_tensor
+from ._common import _number, _tname, cast, check_tensor, finish, inplace, inplace_source, scalar_tensor
 from .binary import mul
 from .index import P_index, P_index_put, P_index_put_, check_bounds, same_device, shape1
 from .views import broadcast_shapes, reshape
@@ -95,7 +95,7 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
 @tensor_method()
 def scatter_(self, dim, index, src=None, *, value=None, reduce=None):
     """In-place `scatter`."""
-    return inplace(self, scatter(self, dim, index, src, value=value, reduce=reduce), "scatter_")
+    return inplace(self, scatter(inplace_source(self), dim, index, src, value=value, reduce=reduce), "scatter_")
 
 
 def _tensor_src(input, src, op):
@@ -118,7 +118,7 @@ def scatter_add(input, dim, index, src):
 
 @tensor_method()
 def scatter_add_(self, dim, index, src):
-    return inplace(self, scatter_add(self, dim, index, src), "scatter_add_")
+    return inplace(self, scatter_add(inplace_source(self), dim, index, src), "scatter_add_")
 
 
 @tensor_method()
@@ -137,7 +137,7 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
 
 @tensor_method()
 def scatter_reduce_(self, dim, index, src, reduce, *, include_self=True):
-    return inplace(self, scatter_reduce(self, dim, index, src, reduce, include_self=include_self), "scatter_reduce_")
+    return inplace(self, scatter_reduce(inplace_source(self), dim, index, src, reduce, include_self=include_self), "scatter_reduce_")
 
 
 @tensor_method()
@@ -318,7 +318,7 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True):
 
 @tensor_method()
 def index_reduce_(self, dim, index, source, reduce, *, include_self=True):
-    return inplace(self, index_reduce(self, dim, index, source, reduce, include_self=include_self), "index_reduce_")
+    return inplace(self, index_reduce(inplace_source(self), dim, index, source, reduce, include_self=include_self), "index_reduce_")
 
 
 # ---- take / put ----------------------------------------------------------------------------------
@@ -365,4 +365,4 @@ def put(input, index, source, accumulate=False):
 @tensor_method()
 def put_(self, index, source, accumulate=False):
     """In-place `put`."""
-    return inplace(self, put(self, index, source, accumulate), "put_")
+    return inplace(self, put(inplace_source(self), index, source, accumulate), "put_")

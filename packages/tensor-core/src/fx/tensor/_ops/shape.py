@@ -19,7 +19,7 @@ import numpy as np
 from .. import _dtype
 from .._dispatch import define
 from .._tensor import Tensor, _wrap_dim, tensor_method, wrap
-from ._common import check_tensor, finish, inplace, norm_dims
+from ._common import check_tensor, finish, inplace, inplace_source, norm_dims
 from .copying import P_clone
 from .joining import *  # noqa: F403  (re-exported: fx.tensor's star import of this module covers both)
 from .joining import __all__ as _joining_all
@@ -236,7 +236,7 @@ def _triangle(prim, name):
         return finish(prim(input, diagonal=int(diagonal)), out, name)
 
     def op_(self, diagonal=0):
-        return inplace(self, op(self, diagonal), name + "_")
+        return inplace(self, op(inplace_source(self), diagonal), name + "_")
 
     op.__name__, op_.__name__ = name, name + "_"
     op.__doc__ = f"The {'lower' if name == 'tril' else 'upper'} triangle of the last two dims; the rest is zero."

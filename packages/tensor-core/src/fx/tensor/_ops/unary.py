@@ -5,7 +5,7 @@ from __future__ import annotations
 from .. import _dtype
 from .._dispatch import define
 from .._tensor import Tensor, tensor_method
-from ._common import check_tensor, finish, inplace, to_float
+from ._common import check_tensor, finish, inplace, inplace_source, to_float
 
 # Ops whose result is floating point: integer and bool inputs compute in the default float dtype.
 FLOAT_OPS = (
@@ -75,7 +75,7 @@ def _bool_op(name):
 
 def _inplace_of(fn, name):
     def op_(self, *args, **kwargs):
-        return inplace(self, fn(self, *args, **kwargs), name + "_")
+        return inplace(self, fn(inplace_source(self), *args, **kwargs), name + "_")
 
     op_.__name__ = name + "_"
     return op_

@@ -1,0 +1,52 @@
+"""The derivative table: one rule per differentiable fx.tensor primitive, keyed by its name.
+
+A rule is `fn(ctx, *grads) -> grads for the inputs` (a tuple with one entry per input, `None` for
+inputs that take no gradient; a single tensor when the primitive has one input). `grads` holds one
+gradient per output (zeros for float outputs nothing flowed into). `ctx` is the graph node:
+`ctx.inputs` / `ctx.outputs` / `ctx.out` (saved tensors, when the rule asked for them with
+`save=`), `ctx.params` (the primitive's keyword params), `ctx.shapes` / `ctx.dtypes` (of the
+inputs) and `ctx.needs_input_grad`. Rules are written in fx ops so that double backward works, and
+never un-broadcast: the engine sums each gradient to its input's shape in one place.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+RULES: dict = {}
+
+
+class Rule:
+    __slots__ = ("fn", "save_inputs", "save_output", "name")
+
+    def __init__(self, name, fn, save_inputs, save_output):
+        self.name, self.fn = name, fn
+        self.save_inputs, self.save_output = save_inputs, save_output
+
+
+def rule(*names, save="inputs"):
+    """Register `fn` as the derivative of the primitives `names`.
+
+    save: "inputs", "output", "both" or None: what backward reads (kept alive until then).
+    """
+    if save not in ("inputs", "output", "both", None):
+        raise ValueError(f"save must be 'inputs', 'output', 'both' or None, got {save!r}")
+
+    def register(fn):
+        for n in names:
+            if n in RULES:
+                raise ValueError(f"a derivative rule for {n!r} is already registered")
+            RULES[n] = Rule(n, fn, save in ("inputs", "both"), save in ("output", "both"))
+        return fn
+
+    return register
+
+
+def load_all():
+    """Import every rule module (each registers its rules)."""
+    import pkgutil
+
+    from . import __path__ as here
+
+    for info in pkgutil.iter_modules(here):
+        importlib.import_module(f"{__name__}.{info.name}")
