@@ -93,9 +93,9 @@ def _accumulate(acc, g, create_graph):
             if r is not None:
                 g = r
     if var.grad is None:
-        var.grad = g if create_graph else g.detach()
-        if not create_graph and g._base is not None:
-            var.grad = g.detach().clone()
+        # A gradient tensor may also flow to other leaves (add's rule returns g twice) or be a
+        # broadcast view: .grad gets its own storage, so in-place updates of it touch nothing else.
+        var.grad = g if create_graph else g.detach().clone()
     elif create_graph:
         var.grad = var.grad + g
     else:

@@ -113,7 +113,7 @@ class Node:
             )
         if saved is None:
             raise RuntimeError(f"{self.name()}: the derivative rule reads its {what}s but did not ask to save them")
-        return tuple(s.unpack(self, what, i) for i, s in enumerate(saved))
+        return tuple(None if s is None else s.unpack(self, what, i) for i, s in enumerate(saved))
 
 
 class _Handle:
@@ -176,16 +176,35 @@ def _make_node(prim, rule, params, inputs, edges):
     node = Node.__new__(Node)
     node.prim, node.rule, node.params = prim, rule, params
     node.next_functions = edges
-    node.shapes = tuple(t._data.shape for t in inputs)
-    node.dtypes = tuple(t._data.dtype for t in inputs)
+    node.shapes = tuple([t._data.shape for t in inputs])
+    node.dtypes = tuple([t._data.dtype for t in inputs])
     node.n_out = prim.nout
     node.saved = node.saved_out = None
     node._freed = False
     node._pre_hooks = node._post_hooks = node._metadata = None
     node._trace = traceback.format_stack()[:-3] if _anomaly_state.enabled else None
     if rule is not None and rule.save_inputs:
-        node.saved = tuple(pack_saved(t, False) for t in inputs)
+        saved = [pack_saved(t, False) for t in inputs]
+        if prim.inplace:
+            # The destination of an in-place op is overwritten by it: saving it would hold a stale
+            # value (and a cycle through its new grad_fn). Rules of in-place ops never read input 0.
+            saved[0] = None
+        node.saved = tuple(saved)
     return node
+
+
+def _edges(inputs):
+    """gradient_edge of each input, inlined: this runs for every recorded op."""
+    edges = []
+    for t in inputs:
+        if not t._rg:
+            edges.append(None)
+        elif t.grad_fn is not None:
+            m = t._ag
+            edges.append((t.grad_fn, 0 if m is None else m.output_nr))
+        else:
+            edges.append((grad_accumulator(t), 0))
+    return tuple(edges)
 
 
 def _attach(node, out, rule):
@@ -223,8 +242,7 @@ def record(prim, inputs, params):
     if not prim.differentiable:
         return out
     rule = RULES.get(prim.name)
-    edges = tuple([gradient_edge(t) for t in inputs])
-    node = _make_node(prim, rule, params, inputs, edges)
+    node = _make_node(prim, rule, params, inputs, _edges(inputs))
     _attach(node, out, rule)
     if prim.view and out._rg:
         meta(out).view_version = out._version
