@@ -161,7 +161,7 @@ def _put_ref(x, index, source, accumulate=False):
 
 def _put_samples(dtype):
     m = lambda s: make(s, dtype, seed=4)  # noqa: E731
-    return [Sample((make((3, 4), dtype), _i([[0, 11], [-1, 5]]), m((2, 2))), name="2d"),
+    return [Sample((make((3, 4), dtype), _i([[0, 11], [-2, 5]]), m((2, 2))), name="2d"),
             Sample((make((3, 4), dtype, noncontig=True), _i([0, 0, 7]), m((3,))), {"accumulate": True}, "noncontig-acc"),
             Sample((make((), dtype), _i(0), m(())), name="0d"),
             Sample((make((3, 4), dtype), _i([], np.int64), m((0,))), name="empty")]

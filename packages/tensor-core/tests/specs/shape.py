@@ -294,7 +294,7 @@ def _cat_errors(name):
 
 for _name in ("cat", "concat", "concatenate"):
     add(OpSpec(_name, ref=_cat_ref, dtypes=ALL, samples=_cat_samples, errors=_cat_errors(_name)))
-add(OpSpec("cat", ref=_cat_ref, samples=lambda dt: [Sample(([make((2,), dt), make((3,), dt)],),
+add(OpSpec("cat", ref=_cat_ref, differentiable=False, samples=lambda dt: [Sample(([make((2,), dt), make((3,), dt)],),
                                                            {"out": make((5,), dt)}, "out")]))
 
 
