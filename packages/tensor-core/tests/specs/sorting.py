@@ -128,7 +128,7 @@ def np_searchsorted(seq, values, out_int32=False, right=False, side=None, sorter
 
 # ---- index checks for ops whose tied indices are unspecified -----------------------------------
 def _check_indices(x, values, indices, dim, distinct=False):
-    xv, v, i = x.numpy(), values.numpy(), indices.numpy()
+    xv, v, i = x.numpy(force=True), values.numpy(force=True), indices.numpy(force=True)
     assert i.dtype == np.int64, f"indices dtype {i.dtype}"
     assert i.shape == v.shape, f"indices shape {i.shape} != values shape {v.shape}"
     if xv.ndim == 0:

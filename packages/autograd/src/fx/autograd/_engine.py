@@ -142,8 +142,15 @@ def run(roots, root_grads, retain_graph=False, create_graph=False, capture=None,
                 in_grads = [None] * len(node.next_functions)
             else:
                 grads = _fill_zeros(node, grads)
-                in_grads = _call_rule(node, grads)
-                if _anomaly_state.enabled:
+                try:
+                    in_grads = _call_rule(node, grads)
+                except BaseException as e:
+                    if _anomaly_state.enabled:
+                        from ._anomaly import note_forward_trace
+
+                        note_forward_trace(e, node)
+                    raise
+                if _anomaly_state.enabled and _anomaly_state.check_nan:
                     _check_nan(node, in_grads)
             if node._post_hooks:
                 for hook in node._post_hooks:

@@ -37,11 +37,12 @@ class SavedTensor:
             )
         if self.is_output:
             # A fresh alias pointing at the node: double backward flows through it, and the node
-            # itself never held its output (no reference cycle).
+            # itself never held its output (no reference cycle). Integer outputs stay plain.
             a = wrap(t._data)
             a._vc = t._vc
-            a._rg = True
-            a.grad_fn = node
+            if t._data.dtype.kind not in "biu":
+                a._rg = True
+                a.grad_fn = node
             if self.output_nr:
                 from ._graph import meta
 

@@ -1,0 +1,102 @@
+"""Anomaly detection: `detect_anomaly`, `set_detect_anomaly` and their queries.
+
+With it on, the recorder keeps the forward traceback of every node and the engine raises when a
+derivative rule returns NaN, naming the node and showing that traceback; errors raised inside a
+backward get the traceback as a note. The flags live in `_anomaly_state` (process-wide, like
+PyTorch's).
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+
+from . import _anomaly_state
+
+__all__ = ["detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled", "is_anomaly_check_nan_enabled"]
+
+
+def is_anomaly_enabled() -> bool:
+    return _anomaly_state.enabled
+
+
+def is_anomaly_check_nan_enabled() -> bool:
+    return _anomaly_state.check_nan
+
+
+def _set(mode, check_nan):
+    _anomaly_state.enabled = bool(mode)
+    _anomaly_state.check_nan = bool(check_nan)
+
+
+class detect_anomaly:
+    """Context manager (and decorator) that turns anomaly detection on inside the block.
+
+    Args:
+        check_nan: also raise when a backward rule produces NaN (default True).
+
+    Example:
+        >>> with detect_anomaly():
+        ...     (x.log() * 0).sum().backward()  # RuntimeError: Function 'LogBackward0' returned nan ...
+    """
+
+    def __init__(self, check_nan=True):
+        self.check_nan = check_nan
+        self.prev = _anomaly_state.enabled
+        self.prev_check_nan = _anomaly_state.check_nan
+        warnings.warn("Anomaly Detection has been enabled. This mode will increase the runtime and should only be "
+                      "enabled for debugging.", stacklevel=2)
+
+    def __enter__(self):
+        self.prev = _anomaly_state.enabled
+        self.prev_check_nan = _anomaly_state.check_nan
+        _set(True, self.check_nan)
+
+    def __exit__(self, *exc):
+        _set(self.prev, self.prev_check_nan)
+        return False
+
+    def __call__(self, fn):
+        check_nan = self.check_nan
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            prev = (_anomaly_state.enabled, _anomaly_state.check_nan)
+            _set(True, check_nan)
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                _set(*prev)
+
+        return wrapper
+
+
+class set_detect_anomaly:
+    """Turn anomaly detection on or off; takes effect at construction and restores on exit.
+
+    Args:
+        mode: True to enable, False to disable.
+        check_nan: also raise when a backward rule produces NaN (default True).
+    """
+
+    def __init__(self, mode, check_nan=True):
+        self.prev = _anomaly_state.enabled
+        self.prev_check_nan = _anomaly_state.check_nan
+        _set(mode, check_nan)
+
+    def __enter__(self):
+        pass
+
+    def __exit__(self, *exc):
+        _set(self.prev, self.prev_check_nan)
+        return False
+
+
+def note_forward_trace(exc, node):
+    """Add the forward traceback of `node` to an exception raised in its backward (once)."""
+    trace = getattr(node, "_trace", None)
+    if not trace or not hasattr(exc, "add_note"):
+        return
+    note = f"Error detected in {node.name()}. Traceback of forward call that caused the error:\n{''.join(trace)}"
+    if note not in getattr(exc, "__notes__", ()):
+        exc.add_note(note)
