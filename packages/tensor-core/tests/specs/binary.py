@@ -59,7 +59,7 @@ _ARITH = {
 }
 for _name, (_ref, _dts, _kw) in _ARITH.items():
     add(OpSpec(_name, ref=_ref, dtypes=_dts, samples=_samples(name=_name, **_kw), method=_name,
-               differentiable=_name not in ("remainder", "fmod"), errors=_errors(_name)))
+               errors=_errors(_name)))
 
 for _name, _ref, _alias in (("subtract", np.subtract, "sub"), ("multiply", np.multiply, "mul"),
                             ("divide", np.true_divide, "div"), ("true_divide", np.true_divide, "div"),
@@ -67,7 +67,7 @@ for _name, _ref, _alias in (("subtract", np.subtract, "sub"), ("multiply", np.mu
     add(OpSpec(_name, ref=_ref, samples=binary_samples(0.5, 3), method=_name, errors=_errors(_alias)))
 
 add(
-    OpSpec("floor_divide", ref=np.floor_divide, dtypes=FLOATS + (ft.int32, ft.int64), differentiable=False,
+    OpSpec("floor_divide", ref=np.floor_divide, dtypes=FLOATS + (ft.int32, ft.int64),
            samples=binary_samples(-9, 9, 1, 4), method="floor_divide",
            errors=lambda: [ErrorCase((make((3,), ft.int64), ft.zeros(3, dtype=ft.int64)), match="ZeroDivisionError"),
                            ErrorCase(("a", make((3,), ft.int64)), exc=TypeError, match="expected Tensor"),

@@ -61,7 +61,6 @@ _SAME = {"neg": np.negative, "abs": np.abs, "sign": np.sign, "floor": np.floor, 
 for _name, _ref in _SAME.items():
     dts = FLOATISH + INTS if _name not in ("frac",) else FLOATISH
     add(OpSpec(_name, ref=_ref, samples=unary_samples(), dtypes=dts, method=_name,
-               differentiable=_name not in ("sign", "floor", "ceil", "trunc"),
                errors=lambda n=_name: [ErrorCase((3.0,), exc=TypeError, match="must be Tensor"),
                                         ErrorCase((make((2,), ft.bool),), exc=RuntimeError, match="bool")]
                if n in ("neg", "sign", "relu", "positive") else
@@ -147,11 +146,11 @@ add(
            dtypes=FLOATISH, samples=_param_samples([{}, {"eps": 0.2}], 0.05, 0.95), method="logit",
            errors=lambda: [ErrorCase((1.0,), exc=TypeError, match="must be Tensor")] * 3),
     OpSpec("round", ref=lambda x, decimals=0: np.round(x, decimals), dtypes=FLOATISH, skip_ref_dtypes=LOWP,
-           samples=_param_samples([{}, {"decimals": 2}]), differentiable=False, method="round",
+           samples=_param_samples([{}, {"decimals": 2}]), method="round",
            errors=lambda: [ErrorCase((1.5,), exc=TypeError, match="must be Tensor")] * 3),
     OpSpec("nan_to_num", ref=lambda x, **kw: np.nan_to_num(x, **kw), dtypes=FLOATS + (ft.int32,),
            samples=lambda dt: [Sample(s.args, kw) for s in _special(dt) for kw in ({}, {"nan": 1.0, "posinf": 9.0, "neginf": -9.0})]
-           if dt.is_floating_point else unary_samples()(dt), method="nan_to_num",
+           + unary_samples()(dt) if dt.is_floating_point else unary_samples()(dt), method="nan_to_num",
            errors=lambda: [ErrorCase((1.5,), exc=TypeError, match="must be Tensor")] * 3),
     OpSpec("clamp", ref=lambda x, min=None, max=None: np.clip(x, min, max), dtypes=FLOATISH + (ft.int32, ft.int64),
            samples=_param_samples([{"min": -1, "max": 1}, {"min": 0}, {"max": 0.5}]), method="clamp",
@@ -168,8 +167,8 @@ add(
     OpSpec("clamp_max", ref=lambda x, max: np.minimum(x, max), samples=lambda dt: [Sample((make((3, 4), dt), 0.5))]),
     OpSpec("negative", ref=np.negative, samples=unary_samples()),
     OpSpec("absolute", ref=np.abs, samples=unary_samples()),
-    OpSpec("fix", ref=np.trunc, samples=unary_samples(), differentiable=False),
-    OpSpec("sgn", ref=np.sign, samples=unary_samples(), differentiable=False),
+    OpSpec("fix", ref=np.trunc, samples=unary_samples()),
+    OpSpec("sgn", ref=np.sign, samples=unary_samples()),
     OpSpec("arcsin", ref=np.arcsin, samples=unary_samples(-0.9, 0.9)),
     OpSpec("arccos", ref=np.arccos, samples=unary_samples(-0.9, 0.9)),
     OpSpec("arctan", ref=np.arctan, samples=unary_samples()),

@@ -127,6 +127,14 @@ def _var(ctx, g):
     return (unreduce(ctx, g) * (2.0 / dof if dof > 0 else math.inf)) * centred
 
 
+@rule("std", save="both")
+def _std(ctx, g):
+    # d std = d var / (2 std); where std is 0 torch defines the gradient as 0 (not 0/0).
+    out = ctx.out
+    safe = out.masked_fill(out == 0, 1.0)
+    return _var(ctx, (g / (2 * safe)).masked_fill(out == 0, 0.0))
+
+
 @rule("logsumexp", save="both")
 def _logsumexp(ctx, g):
     (x,) = ctx.inputs

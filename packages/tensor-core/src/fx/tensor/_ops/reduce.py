@@ -9,6 +9,7 @@ gradient fx.autograd writes for each:
   max_dim, min_dim[dim, keepdim] -> (values, indices); grad: g scattered to `indices` along dim
   argmax, argmin[dim, keepdim] int64 indices; not differentiable
   var[dims, correction, keepdim] grad: g * 2 (x - mean) / (N - correction)
+  std[dims, correction, keepdim] sqrt(var); grad: var's with g / (2 out), 0 where out == 0
   logsumexp[dims, keepdim]    grad: g * exp(x - out)
   vector_norm[ord, dims, keepdim] grad: ord 2: g * x / out (0 where out == 0); ord inf: like amax(|x|)
       (frontends: linalg_norms.vector_norm, and norm here)
@@ -41,6 +42,7 @@ P_min_dim = define("min_dim", nout=2)
 P_argmax = define("argmax", differentiable=False)
 P_argmin = define("argmin", differentiable=False)
 P_var = define("var")
+P_std = define("std")  # sqrt(var) as one primitive: its gradient is 0 where std is 0 (like torch)
 P_logsumexp = define("logsumexp")
 P_vector_norm = define("vector_norm")
 P_all = define("all", differentiable=False)
@@ -346,7 +348,7 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=N
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
     """Standard deviation: sqrt(var(...))."""
     dims, c = _var_args(input, dim, unbiased, correction, "std")
-    return finish(P_var(input, dims=dims, correction=c, keepdim=bool(keepdim)).sqrt(), out, "std")
+    return finish(P_std(input, dims=dims, correction=c, keepdim=bool(keepdim)), out, "std")
 
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
@@ -360,7 +362,7 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """(std, mean) over `dim`."""
     dims, c = _var_args(input, dim, unbiased, correction, "std_mean")
     k = bool(keepdim)
-    return P_var(input, dims=dims, correction=c, keepdim=k).sqrt(), P_mean(input, dims=dims, keepdim=k)
+    return P_std(input, dims=dims, correction=c, keepdim=k), P_mean(input, dims=dims, keepdim=k)
 
 
 @tensor_method()

@@ -163,6 +163,12 @@ def var(x, dims=None, correction=1.0, keepdim=False):
     return np.divide(s, max(n - correction, 0))
 
 
+@register("std")
+@opmath
+def std(x, dims=None, correction=1.0, keepdim=False):
+    return np.sqrt(var(x, dims, correction, keepdim))
+
+
 @register("logsumexp")
 @opmath
 def logsumexp(x, dims=None, keepdim=False):
