@@ -1,0 +1,8 @@
+"""fx.nn: neural-network modules, layers and losses (PyTorch's torch.nn names and semantics)."""
+
+from . import functional, init, utils
+from .modules import *  # noqa: F403
+from .modules import __all__ as _modules_all
+from .parameter import Buffer, Parameter, UninitializedParameter
+
+__all__ = ["functional", "init", "utils", "Parameter", "Buffer", "UninitializedParameter"] + _modules_all
