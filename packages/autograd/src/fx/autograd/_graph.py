@@ -184,7 +184,11 @@ def _make_node(prim, rule, params, inputs, edges):
     node._pre_hooks = node._post_hooks = node._metadata = None
     node._trace = traceback.format_stack()[:-3] if _anomaly_state.enabled else None
     if rule is not None and rule.save_inputs:
-        saved = [pack_saved(t, False) for t in inputs]
+        which = rule.save_inputs
+        if which is True:
+            saved = [pack_saved(t, False) for t in inputs]
+        else:
+            saved = [pack_saved(t, False) if i in which else None for i, t in enumerate(inputs)]
         if prim.inplace:
             # The destination of an in-place op is overwritten by it: saving it would hold a stale
             # value (and a cycle through its new grad_fn). Rules of in-place ops never read input 0.

@@ -27,16 +27,25 @@ class Rule:
 def rule(*names, save="inputs"):
     """Register `fn` as the derivative of the primitives `names`.
 
-    save: "inputs", "output", "both" or None: what backward reads (kept alive until then).
+    save: what backward reads (kept alive until then): "inputs", "output", "both", None, or a
+    tuple of input positions, optionally with "output" (e.g. `save=(0, "output")`); inputs that are
+    not saved read as None in `ctx.inputs`.
     """
-    if save not in ("inputs", "output", "both", None):
-        raise ValueError(f"save must be 'inputs', 'output', 'both' or None, got {save!r}")
+    if isinstance(save, tuple):
+        positions = tuple(i for i in save if isinstance(i, int))
+        if len(positions) + ("output" in save) != len(save):
+            raise ValueError(f"save tuple may hold input positions and 'output' only, got {save!r}")
+        save_inputs, save_output = positions or False, "output" in save
+    elif save in ("inputs", "output", "both", None):
+        save_inputs, save_output = save in ("inputs", "both"), save in ("output", "both")
+    else:
+        raise ValueError(f"save must be 'inputs', 'output', 'both', None or a tuple, got {save!r}")
 
     def register(fn):
         for n in names:
             if n in RULES:
                 raise ValueError(f"a derivative rule for {n!r} is already registered")
-            RULES[n] = Rule(n, fn, save in ("inputs", "both"), save in ("output", "both"))
+            RULES[n] = Rule(n, fn, save_inputs, save_output)
         return fn
 
     return register

@@ -335,7 +335,7 @@ def _fmod(ctx, g):
 
 
 # ---- selection -------------------------------------------------------------------------------------
-@rule("where", save="inputs")
+@rule("where", save=(0,))
 def _where(ctx, g):
     cond = ctx.inputs[0]
     _, need_a, need_b = ctx.needs_input_grad
