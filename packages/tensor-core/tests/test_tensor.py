@@ -129,3 +129,14 @@ def test_absurd_sizes_raise_before_allocating():
         ft.zeros(-1)
     with pytest.raises(RuntimeError, match="cannot allocate"):
         ft.ones(2**31, 2**31)
+
+
+def test_deepcopy_and_type_predicates():
+    import copy
+
+    x = ft.tensor([1.0, 2.0])
+    x.requires_grad_()
+    y = copy.deepcopy(x)
+    assert y.requires_grad and y.tolist() == [1.0, 2.0] and y.data_ptr() != x.data_ptr()
+    assert x.is_floating_point() and not ft.tensor([1]).is_floating_point() and not x.is_complex()
+    assert ft.tensor([1], dtype=ft.int8).is_signed() and not ft.tensor([1], dtype=ft.uint8).is_signed()

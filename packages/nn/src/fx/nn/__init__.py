@@ -4,5 +4,6 @@ from . import functional, init, utils
 from .modules import *  # noqa: F403
 from .modules import __all__ as _modules_all
 from .parameter import Buffer, Parameter, UninitializedParameter
+from ._summary import summary
 
-__all__ = ["functional", "init", "utils", "Parameter", "Buffer", "UninitializedParameter"] + _modules_all
+__all__ = ["functional", "init", "utils", "Parameter", "Buffer", "UninitializedParameter", "summary"] + _modules_all

@@ -303,6 +303,40 @@ class Tensor:
             return self.item().__format__(spec)
         return object.__format__(self, spec)
 
+    def is_floating_point(self) -> bool:
+        return self._data.dtype.kind in "fV"
+
+    def is_complex(self) -> bool:
+        return False
+
+    def is_signed(self) -> bool:
+        return _dtype.FROM_NP[self._data.dtype].is_signed
+
+    def __deepcopy__(self, memo):
+        """A copy with its own storage; like PyTorch, only for graph leaves."""
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol at the "
+                "moment.  If you were attempting to deepcopy a module, this may be because of a torch.nn.utils."
+                "weight_norm usage, see https://github.com/pytorch/pytorch/pull/103001"
+            )
+        found = memo.get(id(self))
+        if found is not None:
+            return found
+        new = _new(type(self))
+        new._data = self.detach().clone()._data
+        new._vc = None
+        new._rg = self._rg
+        new.grad = None
+        new.grad_fn = None
+        new._base = None
+        new._view = None
+        new._ag = None
+        memo[id(self)] = new
+        if self.grad is not None:
+            new.grad = self.grad.__deepcopy__(memo)
+        return new
+
     def __reduce__(self):
         raise TypeError(
             "fx tensors are not pickled (pickle runs code on load); use fx.tensor.save / "
