@@ -22,6 +22,7 @@ from ._grad_mode import (
     enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled,
 )
 from . import graph
+from . import functional, func
 
 _rules.load_all()
 install_methods()

@@ -59,7 +59,7 @@ def _expand(ctx, g):
 @rule("slice", save=None)
 def _slice(ctx, g):
     p = ctx.params
-    out = ft.zeros(ctx.shapes[0], dtype=g.dtype, device=g.device)
+    out = g.new_zeros(ctx.shapes[0])
     region = out.narrow(p["dim"], p["start"], p["stop"] - p["start"]) if p["step"] == 1 else out[_key(p, len(ctx.shapes[0]))]
     region.copy_(g)
     return out
@@ -98,6 +98,6 @@ def _extent(size, stride, offset):
 def _getitem_basic(ctx, g):
     from fx.tensor._ops.index import P_getitem_basic
 
-    out = ft.zeros(ctx.shapes[0], dtype=g.dtype, device=g.device)
+    out = g.new_zeros(ctx.shapes[0])
     P_getitem_basic(out, **ctx.params).copy_(g)
     return out

@@ -19,7 +19,7 @@ def _zero(g):
 
 
 def _zeros(shape, g):
-    return ft.zeros(shape, dtype=g.dtype, device=g.device)
+    return g.new_zeros(shape)
 
 
 def _saved(ctx, *which):

@@ -209,7 +209,7 @@ def _cummax(ctx, g, _):
     d = ctx.params["dim"]
     if d is None:
         return g
-    zeros = ft.zeros(ctx.shapes[0], dtype=g.dtype, device=g.device)
+    zeros = g.new_zeros(ctx.shapes[0])
     return P_scatter_reduce(zeros, ctx.outputs[1].detach(), g, dim=d, reduce="sum", include_self=True)
 
 
