@@ -12,6 +12,7 @@ PACKAGES = [
     ("tensor-core", "fx-tensor", []),
     ("autograd", "fx-autograd", ["tensor-core"]),
     ("nn", "fx-nn", ["tensor-core", "autograd"]),
+    ("optim", "fx-optim", ["tensor-core", "autograd"]),
 ]
 LOCAL_DEPS = {d: deps for d, _, deps in PACKAGES}
 TEST_DEPS = ["pytest>=8", "hypothesis>=6", "pytest-xdist>=3", "safetensors>=0.4"]

@@ -13,5 +13,6 @@
 #include "fx_nn.h"
 #include "fx_reduce.h"
 #include "fx_random.h"
+#include "fx_optim.h"
 
 #endif

@@ -1,0 +1,14 @@
+"""Learning-rate schedulers (torch.optim.lr_scheduler): call `scheduler.step()` after `optimizer.step()`."""
+
+from ._lr_cycles import CosineAnnealingWarmRestarts, CyclicLR, OneCycleLR
+from ._lr_scheduler import (
+    ChainedScheduler, ConstantLR, CosineAnnealingLR, ExponentialLR, LambdaLR, LinearLR, LRScheduler,
+    MultiplicativeLR, MultiStepLR, PolynomialLR, SequentialLR, StepLR,
+)
+from ._plateau import ReduceLROnPlateau
+
+__all__ = [
+    "LRScheduler", "LambdaLR", "MultiplicativeLR", "StepLR", "MultiStepLR", "ConstantLR", "LinearLR",
+    "ExponentialLR", "PolynomialLR", "CosineAnnealingLR", "CosineAnnealingWarmRestarts", "CyclicLR", "OneCycleLR",
+    "SequentialLR", "ChainedScheduler", "ReduceLROnPlateau",
+]
