@@ -13,6 +13,7 @@ PACKAGES = [
     ("autograd", "fx-autograd", ["tensor-core"]),
     ("nn", "fx-nn", ["tensor-core", "autograd"]),
     ("optim", "fx-optim", ["tensor-core", "autograd"]),
+    ("data", "fx-data", ["tensor-core"]),
 ]
 LOCAL_DEPS = {d: deps for d, _, deps in PACKAGES}
 TEST_DEPS = ["pytest>=8", "hypothesis>=6", "pytest-xdist>=3", "safetensors>=0.4"]
