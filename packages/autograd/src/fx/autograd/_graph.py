@@ -21,6 +21,7 @@ from ._rules import RULES
 from ._saved import pack_saved, saved_hooks_active
 
 _FLOAT_KINDS = ("f", "V")  # NumPy kinds of float16/32/64 ("f") and ml_dtypes' bfloat16 ("V")
+_ONE_FLOAT, _ONE_OTHER = (True,), (False,)
 
 
 class Meta:
@@ -207,7 +208,9 @@ def _edges(inputs):
             m = t._ag
             edges.append((t.grad_fn, 0 if m is None else m.output_nr))
         else:
-            edges.append((grad_accumulator(t), 0))
+            m = t._ag
+            acc = m.acc() if m is not None and m.acc is not None else None
+            edges.append((acc if acc is not None else grad_accumulator(t), 0))
     return tuple(edges)
 
 
@@ -247,7 +250,17 @@ def record(prim, inputs, params):
         return out
     rule = RULES.get(prim.name)
     node = _make_node(prim, rule, params, inputs, _edges(inputs))
-    _attach(node, out, rule)
+    if prim.nout == 1:  # _attach for the common single output, inlined
+        if out._data.dtype.kind in _FLOAT_KINDS:
+            out._rg = True
+            out.grad_fn = node
+            node.out_float = _ONE_FLOAT
+        else:
+            node.out_float = _ONE_OTHER
+        if rule is not None and rule.save_output:
+            node.saved_out = (pack_saved(out, True, 0),)
+    else:
+        _attach(node, out, rule)
     if prim.view and out._rg:
         meta(out).view_version = out._version
     return out

@@ -60,17 +60,6 @@ class Primitive:
             for t in inputs:
                 if t._rg:
                     return _grad_hook(self, inputs, params)
-        # The common case, inlined from run(): one input or same-device inputs, no hooks.
-        if len(inputs) == 2:
-            a, b = inputs[0]._data, inputs[1]._data
-            if a.__class__ is not b.__class__:
-                _device_mismatch(self, inputs)
-            kernel = self.kernels.get(a.__class__)
-            if kernel is not None and self._plain and not params:
-                try:
-                    return wrap(kernel(a, b))
-                except (ValueError, TypeError, IndexError, np.linalg.LinAlgError, FloatingPointError) as e:
-                    raise _kernel_error(self, inputs, params, e) from None
         return self.run(inputs, params)
 
     def call_next(self, interposer, inputs, params):
@@ -84,6 +73,15 @@ class Primitive:
 
     def run(self, inputs, params=_EMPTY):
         """Run the kernel for the inputs' backend and wrap its result (no hooks)."""
+        if len(inputs) == 2 and self._plain and not params:
+            # The hot path (binary elementwise ops): same device, no params, one fresh output.
+            a, b = inputs[0]._data, inputs[1]._data
+            kernel = self.kernels.get(a.__class__)
+            if kernel is not None and a.__class__ is b.__class__:
+                try:
+                    return wrap(kernel(a, b))
+                except (ValueError, TypeError, IndexError, np.linalg.LinAlgError, FloatingPointError) as e:
+                    raise _kernel_error(self, inputs, params, e) from None
         first = inputs[0]._data
         cls = first.__class__
         if len(inputs) == 1:
