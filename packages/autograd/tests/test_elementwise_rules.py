@@ -133,6 +133,28 @@ CASES = [
          lambda a, b: torch.maximum(a.reshape(2, 5), b.reshape(2, 5)[:, :1]), pair(-3, 3)),
 ]
 
+if hasattr(ft, "softmax"):  # the fused primitives (fx.tensor _ops/nn.py) and their backward primitives
+    _BIG = [1000.0, -1000.0]
+    CASES += [
+        Case("softmax_dim1", lambda x: ft.softmax(x.reshape(3, 4), 1), lambda x: torch.softmax(x.reshape(3, 4), 1),
+             u(-3, 3, _BIG)),
+        Case("softmax_dim0", lambda x: ft.softmax(x.reshape(3, 4), dim=0),
+             lambda x: torch.softmax(x.reshape(3, 4), 0), u(-3, 3, n=12)),
+        Case("softmax_3d", lambda x: ft.softmax(x.reshape(2, 3, 2), dim=-2),
+             lambda x: torch.softmax(x.reshape(2, 3, 2), -2), u(-3, 3, n=12)),
+        Case("softmax_0d", lambda x: ft.softmax(x[0], 0), lambda x: torch.softmax(x[0], 0), u(-3, 3, n=1)),
+        Case("log_softmax_dim1", lambda x: ft.log_softmax(x.reshape(3, 4), 1),
+             lambda x: torch.log_softmax(x.reshape(3, 4), 1), u(-3, 3, _BIG)),
+        Case("log_softmax_dim0", lambda x: ft.log_softmax(x.reshape(3, 4), dim=0),
+             lambda x: torch.log_softmax(x.reshape(3, 4), 0), u(-3, 3, n=12)),
+        Case("log_softmax_3d", lambda x: ft.log_softmax(x.reshape(2, 3, 2), dim=-2),
+             lambda x: torch.log_softmax(x.reshape(2, 3, 2), -2), u(-3, 3, n=12)),
+        Case("softmax_neg_inf", lambda x: ft.softmax(x.reshape(3, 4), 1), lambda x: torch.softmax(x.reshape(3, 4), 1),
+             u(-3, 3, (-INF, -INF))),
+        Case("log_softmax_neg_inf", lambda x: ft.log_softmax(x.reshape(3, 4), 1),
+             lambda x: torch.log_softmax(x.reshape(3, 4), 1), u(-3, 3, (-INF, -INF))),
+    ]
+
 
 def _ids(cases):
     seen = {}
@@ -218,8 +240,9 @@ _LOW = {"float32": 2e-4, "float16": 2e-2, "bfloat16": 1e-1}
 @pytest.mark.parametrize("case", CASES, ids=_ids(CASES))
 def test_low_precision_gradients_keep_dtype(case, dtype):
     dt = getattr(ft, dtype)
-    # The random points only, rounded to the dtype first so both sides see the same inputs.
-    arrays = [ft.tensor(a[:10], dtype=dt).double().numpy() for a in case.inputs]
+    # The random points only (repeated to the full length), rounded to the dtype first so both
+    # sides see the same inputs.
+    arrays = [ft.tensor(np.resize(a[:10], a.shape), dtype=dt).double().numpy() for a in case.inputs]
     fout, v, g1, w, gg, xs = _fx_grads(case, arrays, dtype=dt)
     for g in g1:
         if g is None:
@@ -261,3 +284,21 @@ def test_special_point_conventions():
     y = ft.tensor([0.0, 2.0, 1.0, 2.0], requires_grad=True)
     ga, gb = ag.grad(ft.maximum(x, y).sum(), [x, y])
     assert ga.tolist() == [0.5, 0.0, 0.5, 0.5] and gb.tolist() == [0.5, 1.0, 0.5, 0.5]
+
+
+@pytest.mark.skipif(not hasattr(ft, "softmax"), reason="fx.tensor has no fused softmax")
+@pytest.mark.parametrize("log", [False, True])
+def test_softmax_third_order_matches_torch(log):
+    # Third order runs the rules of softmax_backward / log_softmax_backward on their own output.
+    fx_fn, t_fn = (ft.log_softmax, torch.log_softmax) if log else (ft.softmax, torch.softmax)
+    x, v, w, z = (RNG.normal(size=(2, 3, 4)) for _ in range(4))
+    fx_x, fx_v = ft.tensor(x, requires_grad=True), ft.tensor(v, requires_grad=True)
+    (g,) = ag.grad(fx_fn(fx_x, 1), fx_x, fx_v, create_graph=True)
+    gx, gv = ag.grad((g * ft.tensor(w)).sum(), [fx_x, fx_v], create_graph=True)
+    (g3,) = ag.grad((gx * ft.tensor(z)).sum() + (gv * ft.tensor(z)).sum(), fx_x)
+    t_x, t_v = torch.tensor(x, requires_grad=True), torch.tensor(v, requires_grad=True)
+    (tg,) = torch.autograd.grad(t_fn(t_x, 1), t_x, t_v, create_graph=True)
+    tgx, tgv = torch.autograd.grad((tg * torch.tensor(w)).sum(), [t_x, t_v], create_graph=True)
+    (tg3,) = torch.autograd.grad((tgx * torch.tensor(z)).sum() + (tgv * torch.tensor(z)).sum(), t_x)
+    for a, e in ((g, tg), (gx, tgx), (gv, tgv), (g3, tg3)):
+        _close(_numpy(a), _numpy(e), "softmax derivatives")

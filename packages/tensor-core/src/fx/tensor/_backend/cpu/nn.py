@@ -1,1 +1,64 @@
-"""CPU kernels: nn (being written)."""
+"""CPU kernels of softmax / log_softmax and their backward primitives: the fused C kernels for
+float32/float64 (a strided input is copied first: cheaper than NumPy's five passes), NumPy
+otherwise; float16/bfloat16 compute in float32."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _c
+from ._util import opmath, register
+
+_C_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def _forward(x, dim, log):
+    if x.ndim == 0:  # one element along the (only) dim
+        return _forward(x.reshape(1), 0, log).reshape(())
+    if x.dtype in _C_FLOATS:
+        out = _c.softmax(np.ascontiguousarray(x), dim, log)
+        if out is not None:
+            return out
+    if x.size == 0:
+        return np.empty_like(x)
+    # A NaN or +inf max (or an all -inf slice) makes the slice NaN, as in PyTorch.
+    shifted = x - np.max(x, axis=dim, keepdims=True)
+    e = np.exp(shifted)
+    s = np.sum(e, axis=dim, keepdims=True)
+    return shifted - np.log(s) if log else e / s
+
+
+def _backward(gy, y, dim, log):
+    if y.ndim == 0:
+        return _backward(gy.reshape(1), y.reshape(1), 0, log).reshape(())
+    if y.dtype in _C_FLOATS and gy.dtype == y.dtype and gy.shape == y.shape:
+        out = _c.softmax_backward(np.ascontiguousarray(gy), np.ascontiguousarray(y), dim, log)
+        if out is not None:
+            return out
+    if log:
+        return gy - np.exp(y) * np.sum(gy, axis=dim, keepdims=True)
+    return y * (gy - np.sum(gy * y, axis=dim, keepdims=True))
+
+
+@register("softmax")
+@opmath
+def softmax(x, dim):
+    return _forward(x, dim, False)
+
+
+@register("log_softmax")
+@opmath
+def log_softmax(x, dim):
+    return _forward(x, dim, True)
+
+
+@register("softmax_backward")
+@opmath
+def softmax_backward(gy, y, dim):
+    return _backward(gy, y, dim, False)
+
+
+@register("log_softmax_backward")
+@opmath
+def log_softmax_backward(gy, y, dim):
+    return _backward(gy, y, dim, True)
