@@ -11,6 +11,7 @@
 #include "fx_build.h"
 #include "fx_elementwise.h"
 #include "fx_nn.h"
+#include "fx_nnops.h"
 #include "fx_reduce.h"
 #include "fx_random.h"
 #include "fx_optim.h"

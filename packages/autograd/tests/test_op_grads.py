@@ -96,6 +96,13 @@ RULELESS = {}
 
 # Differentiable primitives that no public op's float64 sample reaches, with the reason.
 UNREACHED = {"to_device": "needs a second device: the CUDA tests check it"}
+# fx.nn's fused primitives are reached through fx.nn.functional, which fx.autograd's tests cannot
+# import (it is a layer above): packages/nn/tests gradchecks each of them in float64.
+UNREACHED.update({name: "gradchecked through fx.nn.functional in packages/nn/tests" for name in (
+    "max_pool2d", "max_pool2d_backward", "avg_pool2d", "avg_pool2d_backward", "adaptive_avg_pool2d",
+    "adaptive_avg_pool2d_backward", "adaptive_max_pool2d", "layer_norm", "rms_norm", "group_norm", "batch_norm",
+    "cross_entropy", "nll_loss", "nll_loss_backward", "ctc_loss", "embedding", "embedding_backward",
+)})
 
 
 def _to_float32(x):
