@@ -24,6 +24,7 @@ NOT_OPS = {
     "from_dlpack": "test_interop.py", "from_numpy": "test_interop.py", "manual_seed": "test_random.py",
     "seed": "test_random.py", "initial_seed": "test_random.py", "get_rng_state": "test_random.py",
     "set_rng_state": "test_random.py", "Generator": "test_random.py", "set_printoptions": "test_repr.py",
+    "get_num_threads": "test_threads.py", "set_num_threads": "test_threads.py",
 }
 
 

@@ -37,12 +37,14 @@ from ._random import *  # noqa: F403
 from ._random import __all__ as _random_all
 from ._serialize import save, load
 from ._repr import set_printoptions
+from ._threads import get_num_threads, set_num_threads
 from ._interop import from_dlpack
 from . import linalg
 from ._backend import cpu as _cpu_backend  # noqa: F401  (registers the CPU kernels)
 
 __all__ = (
-    ["device", "Size", "Tensor", "is_tensor", "clone", "save", "load", "from_dlpack", "linalg", "set_printoptions"]
+    ["device", "Size", "Tensor", "is_tensor", "clone", "save", "load", "from_dlpack", "linalg", "set_printoptions",
+     "get_num_threads", "set_num_threads"]
     + _dtype_all + _factory_all + _unary_all + _binary_all + _reduce_all + _views_all + _shape_all + _index_all
     + _sorting_all + _matmul_all + _nn_all + _random_all
 )
