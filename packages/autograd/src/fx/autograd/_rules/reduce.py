@@ -7,6 +7,8 @@ import math
 import fx.tensor as ft
 from fx.tensor._ops.scatter import P_scatter, P_scatter_reduce
 
+from fx.tensor._ops.views import P_expand, P_view
+
 from . import rule
 
 
@@ -20,12 +22,12 @@ def unreduce(ctx, t):
     """A reduction's output (or its gradient) reshaped to keepdim form, so it broadcasts against the input."""
     if ctx.params.get("keepdim") or not ctx.shapes[0]:
         return t
-    return t.reshape(_kept_shape(ctx))
+    return P_view(t, shape=_kept_shape(ctx))  # the primitives directly: shapes are known valid here
 
 
 def expand_back(ctx, g):
     """g of a reduction over params dims/keepdim, reshaped and expanded to the input's shape."""
-    return unreduce(ctx, g).expand(ctx.shapes[0])
+    return P_expand(unreduce(ctx, g), shape=ctx.shapes[0])
 
 
 def _numel(ctx):
