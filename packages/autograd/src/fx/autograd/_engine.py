@@ -138,10 +138,11 @@ def run(roots, root_grads, retain_graph=False, create_graph=False, capture=None,
                     r = hook(tuple(grads))
                     if r is not None:
                         grads = list(r)
-            if all(g is None for g in grads):
+            if grads[0] is None if node.n_out == 1 else all(g is None for g in grads):
                 in_grads = [None] * len(node.next_functions)
             else:
-                grads = _fill_zeros(node, grads)
+                if node.n_out > 1:
+                    grads = _fill_zeros(node, grads)
                 try:
                     in_grads = _call_rule(node, grads)
                 except BaseException as e:
