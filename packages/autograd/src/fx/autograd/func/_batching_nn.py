@@ -368,3 +368,16 @@ def _fold_any(lv, t):
     s = p._data.shape
     return p.reshape((s[0] * s[1],) + s[2:]) if len(s) > 1 else p
 
+
+
+@batching_rule("sdpa", "sdpa_backward")
+def _attention(lv, prim, inputs, params):
+    # The fused attention broadcasts the leading (batch) dims of all its inputs: give every input the
+    # vmap batch in front and the same rank, and the outputs come back with the batch in front.
+    from ._batching_rules import pad_rank
+
+    rank = max(t._data.ndim for t in inputs)
+    phys = [pad_rank(batched_like(t, lv), t._data.ndim, rank) for t in inputs]
+    out = run(lv, prim, phys, params)
+    # Gradients the backward did not compute come back as 1-d empty placeholders: leave them unbatched.
+    return tuple(make(o, lv.id) if o._data.ndim > 1 else o for o in out)
