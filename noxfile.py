@@ -91,6 +91,27 @@ def build(session):
         session.run("python", "-m", "build", "--outdir", str(out), d)
 
 
+EXAMPLE_DEPS = ["scikit-learn", "tqdm", "matplotlib"]
+
+
+@nox.session
+def demo(session):
+    """The README's main job: train the digits CNN (examples/digits.py)."""
+    _install_editable(session)
+    session.install(*EXAMPLE_DEPS)
+    session.run("python", "examples/digits.py", *session.posargs)
+
+
+@nox.session
+def examples(session):
+    """Every example briefly, as smoke tests, and the bitwise resume check."""
+    _install_editable(session)
+    session.install(*EXAMPLE_DEPS)
+    tmp = session.create_tmp()
+    session.run("python", "examples/digits.py", "--epochs", "2", "--out", f"{tmp}/digits")
+    session.run("python", "examples/check_resume.py")
+
+
 @nox.session
 def bench(session):
     """Performance against PyTorch and NumPy, side by side in one run (never in CI)."""
