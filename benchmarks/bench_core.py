@@ -10,9 +10,11 @@ import sys
 
 from harness import Case, ft, machine_info, np, parse_args, run_cases, torch
 
+# Peak RSS from /proc (VmHWM): ru_maxrss of a child started by fork+exec also counts the parent's pages.
 _IMPORT_PROBE = (
-    "import time, resource; t = time.perf_counter(); import {mod}; dt = time.perf_counter() - t; "
-    "print(dt, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+    "import time; t = time.perf_counter(); import {mod}; dt = time.perf_counter() - t; "
+    "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]; "
+    "print(dt, int(hwm) / 1024)"
 )
 
 
