@@ -15,5 +15,6 @@
 #include "fx_reduce.h"
 #include "fx_random.h"
 #include "fx_optim.h"
+#include "fx_conv.h"
 
 #endif

@@ -31,6 +31,8 @@ from ._ops.sorting import *  # noqa: F403
 from ._ops.sorting import __all__ as _sorting_all
 from ._ops.matmul import *  # noqa: F403
 from ._ops.matmul import __all__ as _matmul_all
+from ._ops.conv import *  # noqa: F403
+from ._ops.conv import __all__ as _conv_all
 from ._ops.nn import *  # noqa: F403
 from ._ops.nn import __all__ as _nn_all
 from ._random import *  # noqa: F403
@@ -46,5 +48,5 @@ __all__ = (
     ["device", "Size", "Tensor", "is_tensor", "clone", "save", "load", "from_dlpack", "linalg", "set_printoptions",
      "get_num_threads", "set_num_threads"]
     + _dtype_all + _factory_all + _unary_all + _binary_all + _reduce_all + _views_all + _shape_all + _index_all
-    + _sorting_all + _matmul_all + _nn_all + _random_all
+    + _sorting_all + _matmul_all + _nn_all + _conv_all + _random_all
 )
