@@ -164,10 +164,7 @@ class Tensor:
         return strides[_wrap_dim(dim, self._data.ndim, "stride")]
 
     def storage_offset(self) -> int:
-        base = self._data
-        while isinstance(base.base, base.__class__):
-            base = base.base
-        return (self.data_ptr() - _ptr(base)) // self._data.itemsize
+        return (self.data_ptr() - _ptr(storage_root(self._data))) // self._data.itemsize
 
     def data_ptr(self) -> int:
         return _ptr(self._data)
@@ -342,6 +339,17 @@ class Tensor:
             "fx tensors are not pickled (pickle runs code on load); use fx.tensor.save / "
             "fx.tensor.load (safetensors) or .numpy()"
         )
+
+
+def storage_root(a):
+    """The array that owns `a`'s memory (its storage). The `.base` chain may pass through non-array
+    holders (NumPy's as_strided keeps its source behind a plain object), so walk all of it."""
+    root, b = a, a.base
+    while b is not None:
+        if isinstance(b, a.__class__):
+            root = b
+        b = getattr(b, "base", None)
+    return root
 
 
 def _ptr(a) -> int:

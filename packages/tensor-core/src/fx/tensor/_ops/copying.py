@@ -30,7 +30,9 @@ def contiguous(self, memory_format=None):
 
 @tensor_method()
 def copy_(self, src, non_blocking=False):
-    """Copy `src` (broadcast, any dtype, any device) into `self` in place."""
+    """Copy `src` (broadcast, any dtype, any device; or a number) into `self` in place."""
+    if isinstance(src, (int, float, bool)):
+        return fill_(self, src)
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'src' must be Tensor, not {type(src).__name__}")
     if src.device != self.device:

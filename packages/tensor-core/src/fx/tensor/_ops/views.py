@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 from .._dispatch import define
-from .._tensor import Tensor, _wrap_dim, tensor_method
+from .._tensor import Tensor, _wrap_dim, storage_root, tensor_method
 from ._common import check_tensor
 
 P_view = define("view", view=True)
@@ -374,10 +374,7 @@ def as_strided(input, size, stride, storage_offset=None):
 
 
 def _check_in_storage(input, size, stride, offset):
-    base = input._data
-    while isinstance(base.base, base.__class__):
-        base = base.base
-    storage = base.size
+    storage = storage_root(input._data).size
     if math.prod(size) == 0:
         return
     last = offset + sum((n - 1) * s for n, s in zip(size, stride))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import as_strided as _np_as_strided
 
+from ..._tensor import storage_root
 from ._util import register
 
 
@@ -32,9 +33,7 @@ def slice_(x, dim, start, stop, step):
 
 @register("as_strided")
 def as_strided(x, size, stride, storage_offset):
-    root = x
-    while isinstance(root.base, np.ndarray):
-        root = root.base
+    root = storage_root(x)
     item = x.itemsize
     # The owner of the memory is C- or F-contiguous: a flat strided view of it is the storage.
     flat = _np_as_strided(root, shape=(root.size,), strides=(item,), writeable=root.flags.writeable)
