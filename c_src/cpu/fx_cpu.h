@@ -251,7 +251,7 @@ FX_INLINE double fx_dot_f64(const double *x, const double *y, int64_t n) {
         for (int k = 0; k < 4; k++) s += a0[k];
         fx_kahan_add(&sum, &comp, s);
     }
-    return sum + comp;
+    return isfinite(sum) ? sum + comp : sum; /* inf/nan: the compensation would be inf - inf */
 }
 
 FX_INLINE double fx_sum_f64(const double *x, int64_t n) { return fx_dot_f64(x, NULL, n); }

@@ -108,7 +108,7 @@ ARGEXT(double, f64, argmin, fx_f64x4, fx_i64x4, 4, fx_load_f64, <)
         double sum = 0.0, comp = 0.0;                                                           \
         for (int64_t c = 0; c < parts; c++) fx_kahan_add(&sum, &comp, part[c]);                 \
         free(part);                                                                             \
-        return sum + comp;                                                                      \
+        return isfinite(sum) ? sum + comp : sum; /* inf/nan: the compensation would be inf - inf */                                                                      \
     }
 
 LASTDIM(float, f32)
