@@ -1,18 +1,20 @@
 """Timing harness for the benchmarks: fx, PyTorch and NumPy variants of one workload, timed side by
 side in one process, reported as markdown table rows with the ratios fx/torch and fx/numpy.
 
-Timing: a few warmup calls, then rounds that run every variant once each (interleaved, so a noisy
-neighbour slows all of them alike) until each has `repeat` samples; the median is reported.
+Timing: warmup calls (at least 0.1 s per variant), then rounds that run every variant once each (interleaved, so a noisy
+neighbour slows all of them alike, in a rotating order) until each has `repeat` samples; the median
+is reported.
 `busy()` starts a busy-loop process pinned to the last core: PyTorch's OpenMP kernels wait on a
 descheduled thread then, and the second pass shows how each library copes.
 
-PyTorch is imported before fx.tensor: fx sets OMP_WAIT_POLICY=passive for its own OpenMP runtime
-when the user has not, and torch must keep its defaults for a fair comparison.
+PyTorch and fx share one OpenMP runtime in a process (both load libgomp.so.1: whichever comes first
+serves both), so the two run with the same thread count and wait policy.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import pathlib
 import platform
@@ -38,15 +40,25 @@ except ImportError:  # a source checkout without installed packages
 __all__ = ["torch", "ft", "np", "compare", "busy", "table_header", "table_row", "machine_info", "Case", "run_cases"]
 
 
-def compare(variants, repeat=15, warmup=2, min_round=0.0):
-    """Median seconds per call of each callable in `variants` (name -> fn or None), interleaved."""
+def compare(variants, repeat=15, warmup=3, min_round=0.0, warmup_time=0.1):
+    """Median seconds per call of each callable in `variants` (name -> fn or None), interleaved.
+
+    Each variant first runs `warmup` times and for at least `warmup_time` seconds: the first calls
+    that allocate large arrays page-fault until malloc settles on reusing the memory."""
     fns = {k: f for k, f in variants.items() if f is not None}
     for f in fns.values():
-        for _ in range(warmup):
+        t0 = time.perf_counter()
+        for i in itertools.count():
             f()
+            if i + 1 >= warmup and time.perf_counter() - t0 >= warmup_time:
+                break
     samples = {k: [] for k in fns}
-    for _ in range(repeat):
-        for k, f in fns.items():
+    order = list(fns)
+    for r in range(repeat):
+        # Rotate the order each round: a variant that always ran right after a single-threaded
+        # one would always find the OpenMP team asleep (both libraries share one team).
+        for k in order[r % len(order):] + order[:r % len(order)]:
+            f = fns[k]
             n, t0 = 0, time.perf_counter()
             while True:  # tiny calls repeat inside a round so the timer resolution does not matter
                 f()

@@ -9,23 +9,23 @@ _Atomic double fx_serial_backoff = 0.0;
 #define GRAIN_MATH 16384
 #define GRAIN_LIGHT 65536
 
-#define UNARY(name, T, sfx, grain, EXPR)                                                   \
-    static FX_CLONES void name##_##sfx##_range(const T *restrict x, T *restrict y, int64_t n) { \
-        for (int64_t i = 0; i < n; i++) {                                                  \
-            T v = x[i];                                                                    \
-            y[i] = (EXPR);                                                                 \
-        }                                                                                  \
-    }                                                                                      \
-    void fx_##name##_##sfx(const T *x, T *y, int64_t n) {                                  \
-        FX_PARALLEL_FOR(n, grain, FX_PAR_MIN, name##_##sfx##_range(x + lo, y + lo, hi - lo));          \
+#define UNARY(name, T, sfx, grain, EXPR)                                                           \
+    static FX_CLONES void name##_##sfx##_range(const T *restrict x, T *restrict y, int64_t n) {    \
+        for (int64_t i = 0; i < n; i++) {                                                          \
+            T v = x[i];                                                                            \
+            y[i] = (EXPR);                                                                         \
+        }                                                                                          \
+    }                                                                                              \
+    void fx_##name##_##sfx(const T *x, T *y, int64_t n) {                                          \
+        FX_PARALLEL_FOR(n, grain, FX_PAR_MIN, name##_##sfx##_range(x + lo, y + lo, hi - lo));      \
     }
 
-#define BINARY(name, T, sfx, OP)                                                           \
-    static FX_CLONES void name##_##sfx##_range(const T *restrict a, const T *restrict b,  \
-                                               T *restrict y, int64_t n) {                 \
-        for (int64_t i = 0; i < n; i++) y[i] = a[i] OP b[i];                               \
-    }                                                                                      \
-    void fx_##name##_##sfx(const T *a, const T *b, T *y, int64_t n) {                      \
+#define BINARY(name, T, sfx, OP)                                                                   \
+    static FX_CLONES void name##_##sfx##_range(const T *restrict a, const T *restrict b,           \
+                                               T *restrict y, int64_t n) {                         \
+        for (int64_t i = 0; i < n; i++) y[i] = a[i] OP b[i];                                       \
+    }                                                                                              \
+    void fx_##name##_##sfx(const T *a, const T *b, T *y, int64_t n) {                              \
         FX_PARALLEL_FOR(n, GRAIN_LIGHT, FX_PAR_MIN, name##_##sfx##_range(a + lo, b + lo, y + lo, hi - lo)); \
     }
 

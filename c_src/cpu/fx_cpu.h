@@ -24,6 +24,7 @@
 #include <omp.h>
 #else
 #define omp_get_thread_num() 0
+#define omp_get_num_threads() 1
 #endif
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
@@ -47,13 +48,15 @@ FX_INLINE int fx_max_threads(void) {
 #endif
 }
 
-/* Contention: when a parallel run turns out no faster than one thread would have been (another
- * process holds the other core, and the team waits for a descheduled thread at the barrier; with
- * a busy core that makes an op 10x slower), the kernels run on the calling thread for a while,
- * then try two threads again, backing off exponentially while the contention lasts. Times are
- * omp_get_wtime() seconds; races on these two values are harmless. Defined in elementwise.c. */
+/* Contention: when a parallel run turns out no faster than its fastest thread alone would have
+ * been (another process holds a core: the team then waits at the barrier for a descheduled
+ * thread, which made ops 10x slower), the kernels run on the calling thread for a while, then try
+ * the team again, backing off exponentially while the contention lasts. Times are omp_get_wtime()
+ * seconds; races on these two values are harmless. Defined in elementwise.c. */
 extern _Atomic double fx_serial_until;
 extern _Atomic double fx_serial_backoff;
+
+#define FX_MAX_TEAM 64
 
 FX_INLINE double fx_wtime(void) {
 #ifdef _OPENMP
@@ -67,48 +70,57 @@ FX_INLINE int fx_parallel_ok(void) {
     return fx_max_threads() >= 2 && fx_wtime() >= atomic_load_explicit(&fx_serial_until, memory_order_relaxed);
 }
 
-/* The calling thread ran `mine` of `total` chunks in `busy` seconds; the whole run took `took`. */
-FX_INLINE void fx_parallel_done(double busy, double took, int64_t mine, int64_t total) {
-    double serial = mine > 0 ? busy * (double)total / (double)mine : busy;
+/* Thread i ran count[i] of `total` chunks in busy[i] seconds; the run took `took`. A run that beat
+ * its fastest thread alone by less than 1.25x counts as contended: two free cores give 1.7-2x
+ * (memory-bound loops too: `alone` is measured at the shared bandwidth), and still ~1.4x when a
+ * sleeping thread needs ~100 us to wake up. */
+FX_INLINE void fx_parallel_done(double took, const double *busy, const int64_t *count, int team, int64_t total) {
+    double alone = INFINITY; /* the fastest thread's time for all chunks at its own pace */
+    for (int i = 0; i < team && i < FX_MAX_TEAM; i++)
+        if (count[i] > 0 && busy[i] * (double)total / (double)count[i] < alone)
+            alone = busy[i] * (double)total / (double)count[i];
     double backoff = atomic_load_explicit(&fx_serial_backoff, memory_order_relaxed);
-    if (took > 0.9 * serial && took - busy > 50e-6) {
+    if (took * 1.25 > alone && took - 0.5 * alone > 50e-6) {
         backoff = backoff < 0.01 ? 0.01 : (backoff > 0.5 ? 1.0 : 2.0 * backoff);
         atomic_store_explicit(&fx_serial_until, fx_wtime() + backoff, memory_order_relaxed);
         atomic_store_explicit(&fx_serial_backoff, backoff, memory_order_relaxed);
-    } else if (backoff > 0.0) {
-        atomic_store_explicit(&fx_serial_backoff, 0.0, memory_order_relaxed);
+    } else if (backoff > 0.0) { /* forget contention gradually: it tends to come back */
+        atomic_store_explicit(&fx_serial_backoff, backoff < 0.02 ? 0.0 : 0.5 * backoff, memory_order_relaxed);
     }
 }
 
 /* Run CALL (which sees int64_t lo, hi) over [0, n) in chunks of `grain`, on the calling thread when
  * n < serial_below or under contention (above). Chunks are handed out dynamically: a thread that
  * starts late or runs slower takes fewer chunks instead of holding the other one up. */
-#define FX_PARALLEL_FOR(n, grain, serial_below, ...)                                       \
-    do {                                                                                   \
-        int64_t fx_n_ = (n), fx_g_ = (grain);                                              \
-        if (fx_n_ < (serial_below) || fx_n_ <= fx_g_ || !fx_parallel_ok()) {               \
-            int64_t lo = 0, hi = fx_n_;                                                    \
-            __VA_ARGS__;                                                                   \
-        } else {                                                                           \
-            int64_t fx_nc_ = (fx_n_ + fx_g_ - 1) / fx_g_, fx_mine_ = 0;                    \
-            double fx_t0_ = fx_wtime(), fx_busy_ = 0.0;                                    \
-            _Pragma("omp parallel")                                                        \
-            {                                                                              \
-                int64_t fx_count_ = 0;                                                     \
-                _Pragma("omp for schedule(dynamic, 1) nowait")                             \
-                for (int64_t fx_c_ = 0; fx_c_ < fx_nc_; fx_c_++) {                         \
-                    int64_t lo = fx_c_ * fx_g_;                                            \
-                    int64_t hi = lo + fx_g_ < fx_n_ ? lo + fx_g_ : fx_n_;                  \
-                    __VA_ARGS__;                                                           \
-                    fx_count_++;                                                           \
-                }                                                                          \
-                if (omp_get_thread_num() == 0) {                                           \
-                    fx_busy_ = fx_wtime() - fx_t0_;                                        \
-                    fx_mine_ = fx_count_;                                                  \
-                }                                                                          \
-            }                                                                              \
-            fx_parallel_done(fx_busy_, fx_wtime() - fx_t0_, fx_mine_, fx_nc_);             \
-        }                                                                                  \
+#define FX_PARALLEL_FOR(n, grain, serial_below, ...)                                               \
+    do {                                                                                           \
+        int64_t fx_n_ = (n), fx_g_ = (grain);                                                      \
+        if (fx_n_ < (serial_below) || fx_n_ <= fx_g_ || !fx_parallel_ok()) {                       \
+            int64_t lo = 0, hi = fx_n_;                                                            \
+            __VA_ARGS__;                                                                           \
+        } else {                                                                                   \
+            int64_t fx_nc_ = (fx_n_ + fx_g_ - 1) / fx_g_, fx_cnt_[FX_MAX_TEAM];                    \
+            double fx_t0_ = fx_wtime(), fx_busy_[FX_MAX_TEAM];                                     \
+            int fx_team_ = 1;                                                                      \
+            _Pragma("omp parallel")                                                                \
+            {                                                                                      \
+                int64_t fx_count_ = 0;                                                             \
+                _Pragma("omp for schedule(dynamic, 1) nowait")                                     \
+                for (int64_t fx_c_ = 0; fx_c_ < fx_nc_; fx_c_++) {                                 \
+                    int64_t lo = fx_c_ * fx_g_;                                                    \
+                    int64_t hi = lo + fx_g_ < fx_n_ ? lo + fx_g_ : fx_n_;                          \
+                    __VA_ARGS__;                                                                   \
+                    fx_count_++;                                                                   \
+                }                                                                                  \
+                int fx_tid_ = omp_get_thread_num();                                                \
+                if (fx_tid_ < FX_MAX_TEAM) {                                                       \
+                    fx_busy_[fx_tid_] = fx_wtime() - fx_t0_;                                       \
+                    fx_cnt_[fx_tid_] = fx_count_;                                                  \
+                }                                                                                  \
+                if (fx_tid_ == 0) fx_team_ = omp_get_num_threads();                                \
+            }                                                                                      \
+            fx_parallel_done(fx_wtime() - fx_t0_, fx_busy_, fx_cnt_, fx_team_, fx_nc_);            \
+        }                                                                                          \
     } while (0)
 
 /* Rows per chunk so that a chunk holds about `elems` elements (at least one row). */
@@ -164,23 +176,26 @@ FX_INLINE double fx_hsum_f32(const fx_f32x8 *v) {
 
 /* Largest non-NaN element of x[0..n) (-inf if none). */
 FX_INLINE float fx_max_nonan_f32(const float *x, int64_t n) {
-    fx_f32x8 a0 = fx_splat_f32(-INFINITY), a1 = a0;
+    fx_f32x8 a[4];
+    for (int k = 0; k < 4; k++) a[k] = fx_splat_f32(-INFINITY);
     int64_t i = 0;
-    for (; i + 16 <= n; i += 16) {
-        fx_f32x8 v0 = fx_load_f32(x + i), v1 = fx_load_f32(x + i + 8);
-        a0 = FX_SELECT(v0 > a0, v0, a0);
-        a1 = FX_SELECT(v1 > a1, v1, a1);
-    }
-    a0 = FX_SELECT(a1 > a0, a1, a0);
+    for (; i + 32 <= n; i += 32)
+        for (int k = 0; k < 4; k++) {
+            fx_f32x8 v = fx_load_f32(x + i + 8 * k);
+            a[k] = FX_SELECT(v > a[k], v, a[k]);
+        }
+    a[0] = FX_SELECT(a[1] > a[0], a[1], a[0]);
+    a[2] = FX_SELECT(a[3] > a[2], a[3], a[2]);
+    a[0] = FX_SELECT(a[2] > a[0], a[2], a[0]);
     float m = -INFINITY;
-    for (int k = 0; k < 8; k++) m = a0[k] > m ? a0[k] : m;
+    for (int k = 0; k < 8; k++) m = a[0][k] > m ? a[0][k] : m;
     for (; i < n; i++) m = x[i] > m ? x[i] : m;
     return m;
 }
 
-/* Sums: SIMD lanes take 8 (float) or 16 (double) adds per block, then the block goes into double
- * accumulators (float) or a Neumaier-compensated total (double): as accurate as NumPy's pairwise
- * sum for double, more accurate for float. */
+/* Sums: SIMD lanes take 8 (float) or 16 (double) adds per block, then the block's lanes go into
+ * double accumulators (float) or a Neumaier-compensated total (double): as accurate as NumPy's
+ * pairwise sum for double, more accurate for float. */
 typedef float fx_f32x4 __attribute__((vector_size(16)));
 
 FX_INLINE void fx_kahan_add(double *sum, double *comp, double v) {
@@ -201,7 +216,7 @@ FX_INLINE void fx_widen_add_f32(fx_f64x4 *lo, fx_f64x4 *hi, const fx_f32x8 *v) {
 
 /* sum of x[i] * y[i] (of x[i] when y is NULL), in double. */
 FX_INLINE double fx_dot_f32(const float *x, const float *y, int64_t n) {
-    fx_f64x4 d[8] = {{0}};
+    fx_f64x4 d[2] = {{0}};
     double s = 0.0;
     int64_t i = 0;
     for (int64_t b = 0; b + FX_F32_BLOCK <= n; b += FX_F32_BLOCK) {
@@ -213,10 +228,11 @@ FX_INLINE double fx_dot_f32(const float *x, const float *y, int64_t n) {
             for (i = b; i < b + FX_F32_BLOCK; i += 32)
                 for (int k = 0; k < 4; k++) a[k] += fx_load_f32(x + i + 8 * k) * fx_load_f32(y + i + 8 * k);
         }
-        for (int k = 0; k < 4; k++) fx_widen_add_f32(&d[2 * k], &d[2 * k + 1], &a[k]);
+        a[0] = (a[0] + a[1]) + (a[2] + a[3]);
+        fx_widen_add_f32(&d[0], &d[1], &a[0]);
     }
     for (; i < n; i++) s += y == NULL ? (double)x[i] : (double)x[i] * y[i];
-    fx_f64x4 t = ((d[0] + d[1]) + (d[2] + d[3])) + ((d[4] + d[5]) + (d[6] + d[7]));
+    fx_f64x4 t = d[0] + d[1];
     for (int k = 0; k < 4; k++) s += t[k];
     return s;
 }
@@ -260,35 +276,35 @@ FX_INLINE double fx_sum_f64(const double *x, int64_t n) { return fx_dot_f64(x, N
  * element of x[0..n), n >= 1, NaN if any element is NaN (like torch.amax). The lanes ignore NaN;
  * z accumulates v * 0, which turns NaN when a NaN (or an inf) goes by: only then is a row
  * scanned again for NaN. */
-#define FX_DEFINE_EXTREMUM(T, name, VT, IT, W, LOAD, CMP)                                 \
-    FX_INLINE T name(const T *x, int64_t n) {                                             \
-        int64_t i = 0;                                                                    \
-        T m = x[0];                                                                       \
-        if (n >= 4 * W) {                                                                 \
-            VT a[4], z[4] = {{0}};                                                        \
-            for (int k = 0; k < 4; k++) a[k] = LOAD(x + k * W), z[k] = a[k] * (T)0;        \
-            for (i = 4 * W; i + 4 * W <= n; i += 4 * W)                                   \
-                for (int k = 0; k < 4; k++) {                                             \
-                    VT v = LOAD(x + i + k * W);                                           \
-                    a[k] = FX_SELECT(v CMP a[k], v, a[k]);                                \
-                    z[k] += v * (T)0;                                                     \
-                }                                                                         \
-            for (int k = 1; k < 4; k++) a[0] = FX_SELECT(a[k] CMP a[0], a[k], a[0]);      \
-            VT zs = (z[0] + z[1]) + (z[2] + z[3]);                                        \
-            m = a[0][0];                                                                  \
-            for (int k = 0; k < W; k++) {                                                 \
-                m = a[0][k] CMP m ? a[0][k] : m;                                          \
-                if (zs[k] != zs[k] || a[0][k] != a[0][k]) m = NAN;                        \
-            }                                                                             \
-            if (m != m) {                                                                 \
-                for (int64_t j = 0; j < i; j++)                                           \
-                    if (x[j] != x[j]) return x[j];                                        \
-                m = a[0][0];                                                              \
-                for (int k = 0; k < W; k++) m = a[0][k] CMP m ? a[0][k] : m;              \
-            }                                                                             \
-        }                                                                                 \
-        for (; i < n; i++) m = (x[i] CMP m || x[i] != x[i]) ? x[i] : m;                   \
-        return m;                                                                         \
+#define FX_DEFINE_EXTREMUM(T, name, VT, IT, W, LOAD, CMP)                                          \
+    FX_INLINE T name(const T *x, int64_t n) {                                                      \
+        int64_t i = 0;                                                                             \
+        T m = x[0];                                                                                \
+        if (n >= 4 * W) {                                                                          \
+            VT a[4], z[4] = {{0}};                                                                 \
+            for (int k = 0; k < 4; k++) a[k] = LOAD(x + k * W), z[k] = a[k] * (T)0;                \
+            for (i = 4 * W; i + 4 * W <= n; i += 4 * W)                                            \
+                for (int k = 0; k < 4; k++) {                                                      \
+                    VT v = LOAD(x + i + k * W);                                                    \
+                    a[k] = FX_SELECT(v CMP a[k], v, a[k]);                                         \
+                    z[k] += v * (T)0;                                                              \
+                }                                                                                  \
+            for (int k = 1; k < 4; k++) a[0] = FX_SELECT(a[k] CMP a[0], a[k], a[0]);               \
+            VT zs = (z[0] + z[1]) + (z[2] + z[3]);                                                 \
+            m = a[0][0];                                                                           \
+            for (int k = 0; k < W; k++) {                                                          \
+                m = a[0][k] CMP m ? a[0][k] : m;                                                   \
+                if (zs[k] != zs[k] || a[0][k] != a[0][k]) m = NAN;                                 \
+            }                                                                                      \
+            if (m != m) {                                                                          \
+                for (int64_t j = 0; j < i; j++)                                                    \
+                    if (x[j] != x[j]) return x[j];                                                 \
+                m = a[0][0];                                                                       \
+                for (int k = 0; k < W; k++) m = a[0][k] CMP m ? a[0][k] : m;                       \
+            }                                                                                      \
+        }                                                                                          \
+        for (; i < n; i++) m = (x[i] CMP m || x[i] != x[i]) ? x[i] : m;                            \
+        return m;                                                                                  \
     }
 
 FX_DEFINE_EXTREMUM(float, fx_amax_f32, fx_f32x8, fx_i32x8, 8, fx_load_f32, >)

@@ -49,7 +49,7 @@ static FX_CLONES void softmax_rows_f32(const float *restrict x, float *restrict 
     }
 }
 
-#define SOFTMAX_ROWS(T, sfx, EXP)                                                               \
+#define SOFTMAX_ROWS(T, sfx, EXP)                                                                  \
     static FX_CLONES void softmax_rows_##sfx(const T *restrict x, T *restrict y,                   \
                                              int64_t rows, int64_t n, int is_log) {                \
         if (n == 0) return;                                                                        \

@@ -386,15 +386,3 @@ def test_numpy_fallback_without_the_library():
     assert float(total) == pytest.approx(math.exp(0.5) + math.exp(-1) + math.exp(2), rel=1e-6)
     assert float(one) == pytest.approx(1.0, rel=1e-6)
     assert "0.5204" in erf
-
-
-def test_wait_policy_default():
-    src = pathlib.Path(_c.__file__).resolve().parents[4]
-    env = {k: v for k, v in os.environ.items() if k not in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT")}
-    env["PYTHONPATH"] = str(src)
-    code = "import os, fx.tensor; print(os.environ.get('OMP_WAIT_POLICY'))"
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
-    assert out.stdout.strip() == "passive", out.stderr
-    env["OMP_WAIT_POLICY"] = "active"
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
-    assert out.stdout.strip() == "active"  # the user's choice stands

@@ -2,23 +2,21 @@
 
 Every wrapper returns None when the C library cannot take its input (dtype, layout, library not
 built), so a kernel can write `out = _c.unary_f("exp", x); if out is None: <NumPy code>`.
-Importing this module sets OMP_WAIT_POLICY=passive unless the user set it: waiting OpenMP threads
-then sleep instead of spinning, which keeps the kernels fast when another process holds a core.
+
+OpenMP keeps its default wait policy (spin briefly, then sleep): OMP_WAIT_POLICY=passive costs
+~30 us per parallel op on 2 cores, and the C kernels already fall back to one thread while
+another process holds a core (see c_src/cpu/fx_cpu.h).
 """
 
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import pathlib
 import warnings
 
 import numpy as np
-
-# libgomp reads this when the library loads; spinning waiters make every parallel op wait for a
-# descheduled thread (10x slower with the other core busy), passive ones let it migrate.
-if "OMP_WAIT_POLICY" not in os.environ and "GOMP_SPINCOUNT" not in os.environ:
-    os.environ["OMP_WAIT_POLICY"] = "passive"
 
 try:
     from ... import _C
@@ -94,9 +92,7 @@ def binary_f(name, a, b):
 
 
 def _split(shape, dim):
-    outer = int(np.prod(shape[:dim], dtype=np.int64))
-    inner = int(np.prod(shape[dim + 1:], dtype=np.int64))
-    return outer, shape[dim], inner
+    return math.prod(shape[:dim]), shape[dim], math.prod(shape[dim + 1:])
 
 
 def softmax(x, dim, log=False):
