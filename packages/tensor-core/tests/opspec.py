@@ -10,6 +10,7 @@ Specs live in specs/<family>.py; each module appends to SPECS with `add(OpSpec(.
 from __future__ import annotations
 
 import dataclasses
+import zlib
 import importlib
 import pkgutil
 from typing import Any
@@ -94,7 +95,8 @@ _rng = np.random.default_rng(0)
 
 def make(shape, dtype, low=-3.0, high=3.0, noncontig=False, seed=None):
     """A deterministic fx tensor; `noncontig` makes it a strided view of a larger array."""
-    rng = np.random.default_rng(seed if seed is not None else hash((tuple(shape), dtype.name, low, high)) % 2**32)
+    key = repr((tuple(shape), dtype.name, low, high)).encode()  # str hash() changes per process: crc32 does not
+    rng = np.random.default_rng(seed if seed is not None else zlib.crc32(key))
     full_shape = tuple(shape[:-1]) + (shape[-1] * 2,) if noncontig and shape else tuple(shape)
     if dtype is ft.bool:
         arr = rng.random(full_shape) > 0.5
