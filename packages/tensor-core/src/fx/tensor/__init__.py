@@ -50,3 +50,5 @@ __all__ = (
     + _dtype_all + _factory_all + _unary_all + _binary_all + _reduce_all + _views_all + _shape_all + _index_all
     + _sorting_all + _matmul_all + _nn_all + _conv_all + _random_all
 )
+
+from . import _docs as _docs  # noqa: E402  (attaches the public docstrings)
