@@ -146,6 +146,41 @@ def test_persistent_workers_shuffled_second_epoch():
     del resumed
 
 
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_persistent_workers_state_at_epoch_boundary(shuffled, tmp_path):
+    # Checkpoints are usually taken between epochs: the next epoch of persistent workers keeps the first
+    # epoch's base seed and continues each worker's RNG, so the resumed loader must do the same.
+    make = lambda: DataLoader(Augmented(), batch_size=4, shuffle=shuffled, num_workers=2, persistent_workers=True,
+                              generator=ft.Generator().manual_seed(4))
+    reference = make()
+    full = epochs(reference, 3)
+    loader = make()
+    first = epochs(loader)
+    state = loader.state_dict()
+    assert state["in_epoch"] is False and "persistent" in state
+    ft.save(state, tmp_path / "loader.safetensors")
+    del loader, reference
+    resumed = make()
+    resumed.load_state_dict(ft.load(tmp_path / "loader.safetensors"))
+    assert first == full[:1]
+    assert epochs(resumed, 2) == full[1:]
+    del resumed
+
+
+def test_boundary_state_of_persistent_workers_into_a_plain_loader():
+    # Without persistent workers every epoch draws a fresh base seed: the boundary extras are ignored.
+    make = lambda persistent: DataLoader(TensorDataset(ft.arange(20)), batch_size=3, shuffle=True, num_workers=2,
+                                         persistent_workers=persistent, generator=ft.Generator().manual_seed(8))
+    loader = make(True)
+    epochs(loader)
+    state = loader.state_dict()
+    del loader
+    plain = make(False)
+    plain.load_state_dict(state)
+    assert plain.state_dict()["in_epoch"] is False
+    assert sorted(sum((b[0] for b in epochs(plain)[0]), [])) == list(range(20))
+
+
 def test_resume_with_other_num_workers():
     ds = TensorDataset(ft.arange(40))
     make = lambda w: DataLoader(ds, batch_size=6, shuffle=True, num_workers=w, generator=ft.Generator().manual_seed(5))

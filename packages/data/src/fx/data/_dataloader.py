@@ -218,6 +218,9 @@ class DataLoader:
                  "num_workers": self.num_workers,
                  "generators": {p: g.get_state() for p, g in _resume.loader_generators(self).items()}}
         state.update(self._progress.state_dict())
+        if not state["in_epoch"] and self.persistent_workers and self._iterator is not None:
+            # The live workers start the next epoch with this epoch's base seed and their RNGs as they are now.
+            state["persistent"] = self._progress.boundary_state()
         return state
 
     def load_state_dict(self, state_dict):
@@ -231,7 +234,8 @@ class DataLoader:
             self._iterator._shutdown()
             self._iterator = None
         self._progress = _resume.Progress(self._iterable, self.num_workers)
-        self._resume = state_dict if state_dict["in_epoch"] else None
+        boundary = state_dict.get("persistent") is not None and self.persistent_workers and self.num_workers > 0
+        self._resume = state_dict if state_dict["in_epoch"] or boundary else None
 
 
 class BaseIter:
@@ -255,12 +259,18 @@ class BaseIter:
     def _start_epoch(self, loader, resume, first):
         self._pending = collections.deque()
         self._sampler_done = False
-        if resume is None:
+        if resume is None or not resume["in_epoch"]:
+            boundary = None if resume is None else resume["persistent"]
             epoch_start = _resume.snapshot(loader)
-            if first:
+            if boundary is not None:
+                self._base_seed = boundary["base_seed"]
+            elif first:
                 self._base_seed = _resume.draw_base_seed(loader.generator)
             self._sampler_iter = None if self._iterable else iter(self._index_sampler)
-            self._progress.start(epoch_start, self._base_seed, keep_worker_rng=not first, drew_seed=first)
+            drew = first and boundary is None
+            self._progress.start(epoch_start, self._base_seed, keep_worker_rng=not first, drew_seed=drew)
+            if boundary is not None:
+                self._progress.load_worker_rng(boundary["worker_rng"])
             return
         self._sampler_iter, pending, self._sampler_done = _resume.replay(loader, resume, self._index_sampler)
         self._base_seed = resume["base_seed"]

@@ -118,6 +118,15 @@ class Progress:
             "worker_rng": [None if s is None else rng_to_state(s) for s in self.worker_rng],
         }
 
+    def boundary_state(self):
+        """Between epochs on persistent workers: what the next epoch's workers continue from."""
+        return {"base_seed": self.base_seed,
+                "worker_rng": [None if s is None else rng_to_state(s) for s in self.worker_rng]}
+
+    def load_worker_rng(self, states):
+        if len(states) == self.num_workers:
+            self.worker_rng = [None if s is None else rng_from_state(s) for s in states]
+
     def load(self, state):
         """Adopt a saved epoch (the resumed iterator continues to record from where it stopped)."""
         self.start(state["epoch_start"], state["base_seed"], drew_seed=state["drew_base_seed"])
@@ -130,7 +139,7 @@ class Progress:
             self.worker_items = list(state["worker_items"])
             self.worker_exhausted = list(state["worker_exhausted"])
             self.next_worker = state["next_worker"]
-            self.worker_rng = [None if s is None else rng_from_state(s) for s in state["worker_rng"]]
+            self.load_worker_rng(state["worker_rng"])
 
 
 def check_state(state, loader):
