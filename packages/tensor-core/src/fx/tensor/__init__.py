@@ -41,11 +41,11 @@ from ._serialize import save, load
 from ._repr import set_printoptions
 from ._threads import get_num_threads, set_num_threads
 from ._interop import from_dlpack
-from . import linalg
+from . import backends, cuda, linalg
 from ._backend import cpu as _cpu_backend  # noqa: F401  (registers the CPU kernels)
 
 __all__ = (
-    ["device", "Size", "Tensor", "is_tensor", "clone", "save", "load", "from_dlpack", "linalg", "set_printoptions",
+    ["device", "Size", "Tensor", "is_tensor", "clone", "save", "load", "from_dlpack", "linalg", "cuda", "backends", "set_printoptions",
      "get_num_threads", "set_num_threads"]
     + _dtype_all + _factory_all + _unary_all + _binary_all + _reduce_all + _views_all + _shape_all + _index_all
     + _sorting_all + _matmul_all + _nn_all + _conv_all + _random_all
