@@ -30,6 +30,7 @@ def test_binary_broadcast_matches_numpy(a, b, seed):
             assert out.shape == expected.shape
             np.testing.assert_allclose(out.numpy().astype(np.float64), expected.astype(np.float64), rtol=1e-6)
         assert ft.broadcast_shapes(a, b) == np.broadcast_shapes(a, b)
+        assert isinstance(ft.broadcast_shapes(a, b), ft.Size)
     else:
         with pytest.raises(RuntimeError):
             ft.add(fa, fb)

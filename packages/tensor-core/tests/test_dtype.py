@@ -118,3 +118,13 @@ def test_binary_promotion_matches_torch(a, b):
     if isinstance(fa, ft.Tensor):
         got = (fa * fb).dtype
         assert got.name == str((ta * tb).dtype).split(".")[1]
+
+
+@pytest.mark.parametrize("name", ["float16", "bfloat16", "float32", "float64", "int8", "uint8", "int16", "int32", "int64"])
+def test_finfo_iinfo_print_and_resolution_as_torch(name):
+    torch = _torch()
+    info = ft.finfo if name.startswith(("float", "bfloat")) else ft.iinfo
+    ref = (torch.finfo if info is ft.finfo else torch.iinfo)(getattr(torch, name))
+    assert repr(info(getattr(ft, name))) == repr(ref)
+    if info is ft.finfo:
+        assert info(getattr(ft, name)).resolution == ref.resolution

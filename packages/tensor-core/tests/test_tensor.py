@@ -140,3 +140,11 @@ def test_deepcopy_and_type_predicates():
     assert y.requires_grad and y.tolist() == [1.0, 2.0] and y.data_ptr() != x.data_ptr()
     assert x.is_floating_point() and not ft.tensor([1]).is_floating_point() and not x.is_complex()
     assert ft.tensor([1], dtype=ft.int8).is_signed() and not ft.tensor([1], dtype=ft.uint8).is_signed()
+
+
+def test_empty_strided_keeps_the_strides_asked_for():
+    t = ft.empty_strided((2, 3), (1, 2))
+    assert t.stride() == (1, 2) and not t.is_contiguous()
+    t.copy_(ft.arange(6.0).reshape(2, 3))
+    assert t.tolist() == [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]
+    assert ft.empty_strided((4,), (0,)).stride() == (0,)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import ml_dtypes
 import numpy as np
 
@@ -219,7 +221,12 @@ class finfo:
         self.max = _builtin_float(info.max)
         self.min = _builtin_float(info.min)
         self.tiny = self.smallest_normal = _builtin_float(info.tiny)
-        self.resolution = _builtin_float(info.resolution)
+        # 10**-(decimal digits of precision), as PyTorch derives it (ml_dtypes' bfloat16 value differs).
+        self.resolution = 10.0 ** -math.floor(-math.log10(self.eps))
+
+    def __repr__(self):
+        return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, "
+                f"smallest_normal={self.smallest_normal:g}, tiny={self.tiny:g}, dtype={self.dtype})")
 
 
 class iinfo:
@@ -234,3 +241,6 @@ class iinfo:
         self.bits = type.itemsize * 8
         self.max = _builtin_int(info.max) if type is not bool else 1
         self.min = _builtin_int(info.min)
+
+    def __repr__(self):
+        return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"

@@ -98,9 +98,19 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
 
 def empty_strided(size, stride, *, dtype=None, device=None, requires_grad=False):
     shape = parse_shape((size,), "empty_strided")
+    stride = tuple(stride)
     if len(stride) != len(shape):
         raise RuntimeError(f"empty_strided: mismatch in length of strides and shape ({len(stride)} vs {len(shape)})")
-    return empty(shape, dtype=dtype, device=device, requires_grad=requires_grad)
+    if any(not isinstance(st, int) or isinstance(st, bool) or st < 0 for st in stride):
+        raise RuntimeError(f"empty_strided: strides must be non-negative integers, got {list(stride)}")
+    dt, dev = _resolve(dtype, device)
+    # The storage spans the furthest element the strides reach, as PyTorch's does.
+    span = 0 if 0 in shape else 1 + sum((n - 1) * st for n, st in zip(shape, stride))
+    check_alloc((span,), dt, "empty_strided")
+    xp = module_for(dev)
+    storage = xp.empty(span, dt.np)
+    data = xp.lib.stride_tricks.as_strided(storage, shape, tuple(st * dt.itemsize for st in stride))
+    return _finish(data, requires_grad)
 
 
 def _like(fill, input, dtype, device, requires_grad, op):

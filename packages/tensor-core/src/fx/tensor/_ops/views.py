@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 from .._dispatch import define
+from .._size import Size
 from .._tensor import Tensor, _wrap_dim, storage_root, tensor_method
 from ._common import check_tensor
 
@@ -268,7 +269,7 @@ def broadcast_shapes(*shapes):
                     f"The size of tensor a ({out[j]}) must match the size of tensor b ({size}) at "
                     f"non-singleton dimension {i}"
                 )
-    return tuple(out)
+    return Size(out)
 
 
 @tensor_method()
