@@ -20,7 +20,21 @@ _LINEAR = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_tra
 
 
 def calculate_gain(nonlinearity, param=None):
-    """The recommended gain for `nonlinearity` (PyTorch's table: relu sqrt(2), tanh 5/3, selu 3/4, ...)."""
+    """The recommended scale of initial weights for `nonlinearity`: 1 for linear, conv and sigmoid,
+    5/3 for tanh, sqrt(2) for relu, sqrt(2 / (1 + negative_slope^2)) for leaky_relu, 3/4 for selu.
+
+    Args:
+        nonlinearity: the name of the function ("linear", "conv1d", ..., "sigmoid", "tanh", "relu",
+            "leaky_relu", "selu").
+        param: the negative_slope of leaky_relu (default 0.01).
+
+    Returns:
+        The gain (a float).
+
+    Example:
+        >>> nn.init.calculate_gain("leaky_relu", 0.2)
+        1.3867504905630728
+    """
     if nonlinearity in _LINEAR or nonlinearity == "sigmoid":
         return 1
     if nonlinearity == "tanh":
@@ -46,21 +60,67 @@ def _check(tensor, op):
 
 
 def uniform_(tensor, a=0.0, b=1.0, generator=None):
-    """Fill `tensor` with values drawn from U(a, b)."""
+    """Fill `tensor` in place with values drawn from the uniform distribution U(a, b).
+
+    Args:
+        tensor: the tensor to fill.
+        a: the lower bound (default 0.0).
+        b: the upper bound (default 1.0).
+        generator: the random generator to draw from (default: fx's default generator).
+
+    Returns:
+        `tensor`.
+
+    Example:
+        >>> w = nn.init.uniform_(ft.empty(3, 5), -0.1, 0.1)
+        >>> bool((w.abs() <= 0.1).all())
+        True
+    """
     _check(tensor, "uniform_")
     with no_grad():
         return tensor.uniform_(a, b, generator=generator)
 
 
 def normal_(tensor, mean=0.0, std=1.0, generator=None):
-    """Fill `tensor` with values drawn from N(mean, std^2)."""
+    """Fill `tensor` in place with values drawn from the normal distribution N(mean, std^2).
+
+    Args:
+        tensor: the tensor to fill.
+        mean: the mean (default 0.0).
+        std: the standard deviation (default 1.0).
+        generator: the random generator to draw from (default: fx's default generator).
+
+    Returns:
+        `tensor`.
+
+    Example:
+        >>> nn.init.normal_(ft.empty(3, 5), std=0.02).shape
+        fx.tensor.Size([3, 5])
+    """
     _check(tensor, "normal_")
     with no_grad():
         return tensor.normal_(mean, std, generator=generator)
 
 
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
-    """Fill `tensor` from N(mean, std^2) truncated to [a, b] (inverse-CDF method, like PyTorch)."""
+    """Fill `tensor` in place from N(mean, std^2) truncated to [a, b] (drawn by the inverse-CDF method).
+
+    Args:
+        tensor: the tensor to fill.
+        mean: the mean of the normal distribution (default 0.0).
+        std: its standard deviation (default 1.0).
+        a: the lower cutoff (default -2.0).
+        b: the upper cutoff (default 2.0).
+        generator: the random generator to draw from (default: fx's default generator).
+
+    Returns:
+        `tensor`.
+
+    Example:
+        >>> w = nn.init.trunc_normal_(ft.empty(1000), std=1.0, a=-2.0, b=2.0)
+        >>> bool((w.abs() <= 2.0).all())
+        True
+    """
     _check(tensor, "trunc_normal_")
 
     def norm_cdf(x):
@@ -80,24 +140,61 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
 
 
 def constant_(tensor, val):
-    """Fill `tensor` with `val`."""
+    """Fill `tensor` in place with `val`.
+
+    Args:
+        tensor: the tensor to fill.
+        val: the value.
+
+    Returns:
+        `tensor`.
+
+    Example:
+        >>> nn.init.constant_(ft.empty(2, 3), 0.3)
+        tensor([[0.3000, 0.3000, 0.3000],
+                [0.3000, 0.3000, 0.3000]])
+    """
     _check(tensor, "constant_")
     with no_grad():
         return tensor.fill_(val)
 
 
 def ones_(tensor):
+    """Fill `tensor` in place with ones; returns it.
+
+    Example:
+        >>> nn.init.ones_(ft.empty(2))
+        tensor([1., 1.])
+    """
     return constant_(tensor, 1.0)
 
 
 def zeros_(tensor):
+    """Fill `tensor` in place with zeros; returns it.
+
+    Example:
+        >>> nn.init.zeros_(ft.empty(2))
+        tensor([0., 0.])
+    """
     _check(tensor, "zeros_")
     with no_grad():
         return tensor.zero_()
 
 
 def eye_(tensor):
-    """Fill a 2-D `tensor` with the identity matrix."""
+    """Fill a 2-D `tensor` in place with the identity matrix (ones on the diagonal, for Linear layers).
+
+    Args:
+        tensor: a 2-D tensor.
+
+    Returns:
+        `tensor`.
+
+    Example:
+        >>> nn.init.eye_(ft.empty(2, 3))
+        tensor([[1., 0., 0.],
+                [0., 1., 0.]])
+    """
     if tensor.ndim != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
     with no_grad():
@@ -106,7 +203,24 @@ def eye_(tensor):
 
 
 def dirac_(tensor, groups=1):
-    """Fill a 3-, 4- or 5-D conv weight with the Dirac delta (identity convolution), per group."""
+    """Fill a 3-, 4- or 5-D conv weight in place with the Dirac delta: the convolution keeps as many
+    input channels as it can, per group.
+
+    Args:
+        tensor: a (C_out, C_in, *kernel) tensor.
+        groups: the number of groups of the convolution; it divides C_out (default 1).
+
+    Returns:
+        `tensor`.
+
+    Example:
+        >>> nn.init.dirac_(ft.empty(2, 2, 3))
+        tensor([[[0., 1., 0.],
+                 [0., 0., 0.]],
+        <BLANKLINE>
+                [[0., 0., 0.],
+                 [0., 1., 0.]]])
+    """
     dims = tensor.ndim
     if dims not in (3, 4, 5):
         raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
@@ -145,21 +259,68 @@ def _calculate_correct_fan(tensor, mode):
 
 
 def xavier_uniform_(tensor, gain=1.0, generator=None):
-    """Glorot uniform: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out))."""
+    """Glorot (Xavier) uniform: fill `tensor` in place from U(-a, a), a = gain * sqrt(6 / (fan_in + fan_out)).
+
+    fan_in = size(1) * receptive field, fan_out = size(0) * receptive field (receptive field: the
+    product of the dims after the first two).
+
+    Args:
+        tensor: a tensor of at least 2 dims.
+        gain: a scaling factor (default 1.0).
+        generator: the random generator to draw from (default: fx's default generator).
+
+    Returns:
+        `tensor`.
+
+    Example:
+        >>> w = nn.init.xavier_uniform_(ft.empty(3, 5), gain=nn.init.calculate_gain("relu"))
+        >>> bool((w.abs() <= 2 ** 0.5 * (6 / 8) ** 0.5).all())
+        True
+    """
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     a = math.sqrt(3.0) * gain * math.sqrt(2.0 / float(fan_in + fan_out))
     return uniform_(tensor, -a, a, generator)
 
 
 def xavier_normal_(tensor, gain=1.0, generator=None):
-    """Glorot normal: N(0, std^2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
+    """Glorot (Xavier) normal: fill `tensor` in place from N(0, std^2), std = gain * sqrt(2 / (fan_in + fan_out)).
+
+    Args:
+        tensor: a tensor of at least 2 dims (fans as in xavier_uniform_).
+        gain: a scaling factor (default 1.0).
+        generator: the random generator to draw from (default: fx's default generator).
+
+    Returns:
+        `tensor`.
+
+    Example:
+        >>> nn.init.xavier_normal_(ft.empty(3, 5)).shape
+        fx.tensor.Size([3, 5])
+    """
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     return normal_(tensor, 0.0, std, generator)
 
 
 def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
-    """He uniform: U(-b, b) with b = gain * sqrt(3 / fan_mode)."""
+    """He (Kaiming) uniform: fill `tensor` in place from U(-bound, bound), bound = gain * sqrt(3 / fan_mode),
+    gain = calculate_gain(nonlinearity, a).
+
+    Args:
+        tensor: a tensor of at least 2 dims (fans as in xavier_uniform_).
+        a: the negative slope of the rectifier that follows (leaky_relu only; default 0).
+        mode: "fan_in" (default) keeps the forward variance, "fan_out" the backward one.
+        nonlinearity: the function that follows, "relu" or "leaky_relu" (default).
+        generator: the random generator to draw from (default: fx's default generator).
+
+    Returns:
+        `tensor`.
+
+    Example:
+        >>> w = nn.init.kaiming_uniform_(ft.empty(3, 5), mode="fan_in", nonlinearity="relu")
+        >>> bool((w.abs() <= 2 ** 0.5 * (3 / 5) ** 0.5).all())
+        True
+    """
     if 0 in tensor.shape:
         warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
         return tensor
@@ -170,7 +331,23 @@ def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gene
 
 
 def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
-    """He normal: N(0, std^2) with std = gain / sqrt(fan_mode)."""
+    """He (Kaiming) normal: fill `tensor` in place from N(0, std^2), std = gain / sqrt(fan_mode),
+    gain = calculate_gain(nonlinearity, a).
+
+    Args:
+        tensor: a tensor of at least 2 dims (fans as in xavier_uniform_).
+        a: the negative slope of the rectifier that follows (leaky_relu only; default 0).
+        mode: "fan_in" (default) keeps the forward variance, "fan_out" the backward one.
+        nonlinearity: the function that follows, "relu" or "leaky_relu" (default).
+        generator: the random generator to draw from (default: fx's default generator).
+
+    Returns:
+        `tensor`.
+
+    Example:
+        >>> nn.init.kaiming_normal_(ft.empty(3, 5), mode="fan_out", nonlinearity="relu").shape
+        fx.tensor.Size([3, 5])
+    """
     if 0 in tensor.shape:
         warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
         return tensor
@@ -180,7 +357,22 @@ def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gener
 
 
 def orthogonal_(tensor, gain=1, generator=None):
-    """A (semi-)orthogonal matrix from the QR decomposition of a normal draw, times `gain`."""
+    """Fill `tensor` in place with a (semi-)orthogonal matrix (from the QR decomposition of a normal
+    draw), times `gain`; dims after the first are flattened.
+
+    Args:
+        tensor: a tensor of at least 2 dims.
+        gain: a scaling factor (default 1).
+        generator: the random generator to draw from (default: fx's default generator).
+
+    Returns:
+        `tensor`.
+
+    Example:
+        >>> w = nn.init.orthogonal_(ft.empty(3, 5))
+        >>> ft.allclose(w @ w.T, ft.eye(3), atol=1e-5)
+        True
+    """
     if tensor.ndim < 2:
         raise ValueError("Only tensors with 2 or more dimensions are supported")
     if tensor.numel() == 0:
@@ -201,7 +393,21 @@ def orthogonal_(tensor, gain=1, generator=None):
 
 
 def sparse_(tensor, sparsity, std=0.01, generator=None):
-    """A 2-D tensor with N(0, std^2) entries and a fraction `sparsity` of each column zeroed."""
+    """Fill a 2-D `tensor` in place from N(0, std^2), then zero ceil(sparsity * rows) random entries of each column.
+
+    Args:
+        tensor: a 2-D tensor.
+        sparsity: the fraction of each column to zero.
+        std: the standard deviation of the normal distribution (default 0.01).
+        generator: the random generator to draw from (default: fx's default generator).
+
+    Returns:
+        `tensor`.
+
+    Example:
+        >>> (nn.init.sparse_(ft.empty(10, 3), sparsity=0.2) == 0).sum(0)
+        tensor([2, 2, 2])
+    """
     if tensor.ndim != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
     rows, cols = tensor.shape
@@ -221,7 +427,7 @@ def _deprecated(new):
         return new(*args, **kwargs)
 
     old.__name__ = new.__name__[:-1]
-    old.__doc__ = new.__doc__
+    old.__doc__ = f"""Deprecated alias of `{new.__name__}` (it warns with a FutureWarning); same arguments and result."""
     return old
 
 

@@ -35,10 +35,17 @@ class Parameter(Tensor):
         data: the tensor to wrap (storage is shared, not copied); default an empty float tensor.
         requires_grad: whether the parameter takes gradients (default True).
 
+    Returns:
+        A Parameter (a Tensor subclass) whose repr starts with "Parameter containing:".
+
     Example:
-        >>> p = Parameter(fx.tensor.zeros(3))
+        >>> p = nn.Parameter(ft.zeros(3))
         >>> p.requires_grad, p.is_leaf
         (True, True)
+        >>> m = nn.Module()
+        >>> m.scale = p
+        >>> [name for name, _ in m.named_parameters()]
+        ['scale']
     """
 
     __slots__ = ()
@@ -65,8 +72,18 @@ class Buffer(Tensor):
     """A tensor that a Module registers as a buffer when assigned as an attribute (torch.nn.Buffer).
 
     Args:
-        data: the tensor to wrap (storage is shared).
-        persistent: whether the buffer is part of the module's state_dict.
+        data: the tensor to wrap (storage is shared); default an empty float tensor.
+        persistent: whether the buffer is part of the module's state_dict (default True).
+
+    Returns:
+        A Buffer; assigning it to a Module attribute calls `register_buffer(name, data, persistent)`.
+
+    Example:
+        >>> m = nn.Module()
+        >>> m.steps = nn.Buffer(ft.zeros(2))
+        >>> m.cache = nn.Buffer(ft.zeros(2), persistent=False)
+        >>> [name for name, _ in m.named_buffers()], list(m.state_dict())
+        (['steps', 'cache'], ['steps'])
     """
 
     __slots__ = ("persistent",)
@@ -82,7 +99,20 @@ class Buffer(Tensor):
 
 
 class UninitializedParameter(Parameter):
-    """A parameter without a shape yet (LazyLinear's weight); `materialize(shape)` gives it storage."""
+    """A parameter without a shape yet (LazyLinear's weight); `materialize(shape)` gives it storage.
+
+    Args:
+        requires_grad: whether the parameter takes gradients once materialized (default True).
+        device, dtype: where and of what dtype its storage will be (default CPU, the default dtype).
+
+    Example:
+        >>> p = nn.UninitializedParameter()
+        >>> p
+        <UninitializedParameter>
+        >>> p.materialize((2, 3))
+        >>> type(p).__name__, p.shape
+        ('Parameter', fx.tensor.Size([2, 3]))
+    """
 
     __slots__ = ()
     cls_to_become = Parameter
@@ -92,7 +122,12 @@ class UninitializedParameter(Parameter):
         return _alias(cls, wrap(np.empty((0,), dtype=dt)), requires_grad)
 
     def materialize(self, shape, device=None, dtype=None):
-        """Allocate (uninitialised) storage of `shape` and turn into a plain Parameter."""
+        """Allocate (uninitialised) storage of `shape` and turn into a plain Parameter.
+
+        Args:
+            shape: the new shape (an int or a tuple of ints).
+            device, dtype: the storage's device and dtype (default: CPU, the parameter's dtype).
+        """
         import fx.tensor as ft
 
         if isinstance(shape, int):
@@ -106,6 +141,7 @@ class UninitializedParameter(Parameter):
 
     @property
     def shape(self):
+        """Raises RuntimeError: an uninitialized parameter has no shape until materialize()."""
         raise RuntimeError("Can't access the shape of an uninitialized parameter or buffer. This error usually "
                            "happens in `load_state_dict` when trying to load an uninitialized parameter into an "
                            "initialized one. Call `forward` to initialize the parameters before accessing their "

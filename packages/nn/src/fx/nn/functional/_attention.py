@@ -148,13 +148,43 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
                                  use_separate_proj_weight=False, q_proj_weight=None, k_proj_weight=None,
                                  v_proj_weight=None, static_k=None, static_v=None, average_attn_weights=True,
                                  is_causal=False, *, batch_first=False):
-    """Multi-head attention of query (L, N, E) over key (S, N, kdim) / value (S, N, vdim).
+    """Multi-head attention of query (L, N, E) over key (S, N, kdim) / value (S, N, vdim): the math of
+    nn.MultiheadAttention, with its parameters passed in.
 
     Unbatched inputs are (L, E) / (S, kdim) / (S, vdim); `batch_first=True` (an fx extension, used by
-    MultiheadAttention) takes and returns (N, L, E) without transposing. Masks: attn_mask (L, S) or
-    (N * num_heads, L, S), key_padding_mask (N, S); bool True = not allowed, float = added.
-    Returns: (attn_output, attn_weights or None); weights are (N, L, S) averaged over heads, or
-    (N, num_heads, L, S) with average_attn_weights=False.
+    MultiheadAttention) takes and returns (N, L, E) without transposing.
+
+    Args:
+        query, key, value: the inputs, shaped as above.
+        embed_dim_to_check: E, checked against query.
+        num_heads: the number of heads h; it divides E.
+        in_proj_weight, in_proj_bias: the packed (3E, E) / (3E,) q, k, v projections (None when separate).
+        bias_k, bias_v: (1, 1, E) extra key / value positions, or None.
+        add_zero_attn: append a zero key / value position.
+        dropout_p: dropout probability on the attention weights (training only).
+        out_proj_weight, out_proj_bias: the (E, E) / (E,) output projection.
+        training: apply dropout.
+        key_padding_mask: (N, S), bool True = ignore that key, or float added (default None).
+        need_weights: also return the attention weights (default True); False runs the fused kernel.
+        attn_mask: (L, S) or (N * h, L, S), bool True = not allowed, or float added (default None).
+        use_separate_proj_weight: use q_proj_weight, k_proj_weight, v_proj_weight instead of in_proj_weight.
+        q_proj_weight, k_proj_weight, v_proj_weight: (E, E), (E, kdim), (E, vdim).
+        static_k, static_v: (N * h, S, E / h) keys / values used instead of the projected ones.
+        average_attn_weights: average the returned weights over heads (default True).
+        is_causal: a hint that attn_mask is the causal mask (default False).
+        batch_first: inputs and output are (N, L, E) (keyword only, default False).
+
+    Returns:
+        (attn_output (L, N, E), attn_weights or None); weights are (N, L, S) averaged over heads, or
+        (N, num_heads, L, S) with average_attn_weights=False.
+
+    Example:
+        >>> E, h = 8, 2
+        >>> q = ft.randn(5, 3, E)
+        >>> out, w = F.multi_head_attention_forward(q, q, q, E, h, ft.randn(3 * E, E), ft.zeros(3 * E), None, None,
+        ...                                         False, 0.0, ft.randn(E, E), ft.zeros(E))
+        >>> out.shape, w.shape
+        (fx.tensor.Size([5, 3, 8]), fx.tensor.Size([3, 5, 5]))
     """
     for t, name in ((query, "query"), (key, "key"), (value, "value")):
         if not isinstance(t, Tensor):

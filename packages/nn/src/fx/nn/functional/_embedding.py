@@ -53,11 +53,19 @@ def renorm_rows_(weight, indices, max_norm, norm_type):
 
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
               sparse=False):
-    """Rows of `weight` (num_embeddings, dim) at the integer `input` indices: shape input.shape + (dim,).
+    """Rows of `weight` (num_embeddings, dim) at the integer `input` indices.
 
-    padding_idx: that row gets no gradient. max_norm: rows looked up are first renormalized in place.
-    scale_grad_by_freq: each row's gradient is divided by its count in `input`. `sparse` gradients
-    are computed dense.
+    Args:
+        input: int64 or int32 indices of any shape.
+        weight: the (num_embeddings, embedding_dim) table.
+        padding_idx: a row that gets no gradient (default None).
+        max_norm: rows looked up are first renormalized in place to p-norm at most max_norm (default None).
+        norm_type: the p of that norm (default 2.0).
+        scale_grad_by_freq: divide each row's gradient by its count in `input` (default False).
+        sparse: accepted for PyTorch compatibility; gradients are dense.
+
+    Returns:
+        A tensor of shape input.shape + (embedding_dim,).
 
     Example:
         >>> F.embedding(ft.tensor([2, 0]), ft.arange(6.).reshape(3, 2)).tolist()
@@ -113,11 +121,31 @@ def _bags(idx, offsets, include_last_offset, op):
 
 def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode="mean",
                   sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None):
-    """Per bag, the sum / mean / max of the embeddings of its indices: (num_bags, dim).
+    """Per bag, the sum / mean / max of the embeddings of its indices.
 
-    Bags are the rows of a 2-d input, or the runs of a 1-d input starting at `offsets`. Indices
-    equal to padding_idx are left out of their bag; empty bags give zeros. per_sample_weights
-    (mode "sum" only) scales each embedding before summing.
+    Bags are the rows of a 2-d input, or the runs of a 1-d input starting at `offsets`.
+
+    Args:
+        input: (B, L) or (M,) int64 or int32 indices.
+        weight: the (num_embeddings, embedding_dim) table.
+        offsets: (B,) start of each bag in a 1-d input (None for a 2-d input).
+        max_norm: rows looked up are first renormalized in place to p-norm at most max_norm (default None).
+        norm_type: the p of that norm (default 2).
+        scale_grad_by_freq: divide each row's gradient by its count in `input` (default False).
+        mode: "sum", "mean" (default) or "max".
+        sparse: accepted for PyTorch compatibility; gradients are dense.
+        per_sample_weights: input-shaped weights of each embedding, mode "sum" only (default None).
+        include_last_offset: offsets has one more entry, the end of the last bag (default False).
+        padding_idx: indices equal to it are left out of their bag (default None).
+
+    Returns:
+        (B, embedding_dim); an empty bag gives zeros.
+
+    Example:
+        >>> w = ft.arange(6.).reshape(3, 2)
+        >>> F.embedding_bag(ft.tensor([0, 1, 2, 2]), w, ft.tensor([0, 2]), mode="sum")
+        tensor([[ 2.,  4.],
+                [ 8., 10.]])
     """
     op = "embedding_bag"
     idx = _indices(input, op)

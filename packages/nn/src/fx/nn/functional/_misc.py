@@ -25,7 +25,21 @@ def _check(t, op, name="input"):
 
 
 def one_hot(tensor, num_classes=-1):
-    """int64 tensor of shape (*tensor.shape, num_classes) with a 1 at each class index."""
+    """One-hot encoding: an int64 tensor of shape (*tensor.shape, num_classes) with a 1 at each class index.
+
+    Args:
+        tensor: int64 class indices in [0, num_classes).
+        num_classes: the number of classes (default -1: the largest index + 1).
+
+    Returns:
+        An int64 tensor of shape (*tensor.shape, num_classes).
+
+    Example:
+        >>> F.one_hot(ft.tensor([0, 2, 1]), 3)
+        tensor([[1, 0, 0],
+                [0, 0, 1],
+                [0, 1, 0]])
+    """
     _check(tensor, "one_hot", "tensor")
     if tensor.dtype != ft.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
@@ -42,7 +56,23 @@ def one_hot(tensor, num_classes=-1):
 
 
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
-    """input / max(||input||_p along dim, eps)."""
+    """L_p normalization: input / max(||input||_p along dim, eps).
+
+    Args:
+        input: any tensor.
+        p: the norm degree (default 2.0).
+        dim: the dim to normalize along (default 1).
+        eps: the smallest norm divided by, avoiding division by zero (default 1e-12).
+        out: a tensor to write the result into (default None).
+
+    Returns:
+        A tensor of input's shape.
+
+    Example:
+        >>> F.normalize(ft.tensor([[3.0, 4.0], [0.0, 0.0]]))
+        tensor([[0.6000, 0.8000],
+                [0.0000, 0.0000]])
+    """
     _check(input, "normalize")
     denom = ft.linalg.vector_norm(input, p, dim, keepdim=True).clamp_min(eps)
     res = input / denom
@@ -53,7 +83,21 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
 
 
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
-    """sum(x1 * x2) / (max(||x1||, eps) * max(||x2||, eps)) along dim (inputs broadcast)."""
+    """Cosine similarity sum(x1 * x2) / (max(||x1||, eps) * max(||x2||, eps)) along dim.
+
+    Args:
+        x1: any tensor.
+        x2: a tensor that broadcasts with x1.
+        dim: the dim the vectors lie along (default 1).
+        eps: the smallest norm divided by (default 1e-8).
+
+    Returns:
+        The broadcast shape without dim.
+
+    Example:
+        >>> F.cosine_similarity(ft.tensor([[1.0, 0.0], [1.0, 1.0]]), ft.tensor([[0.0, 1.0], [2.0, 2.0]]))
+        tensor([0.0000, 1.0000])
+    """
     _check(x1, "cosine_similarity", "x1")
     _check(x2, "cosine_similarity", "x2")
     try:
@@ -67,7 +111,22 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
 
 
 def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
-    """||x1 - x2 + eps||_p over the last dim."""
+    """Distance ||x1 - x2 + eps||_p between the vectors along the last dim.
+
+    Args:
+        x1: (N, D) or (D).
+        x2: a tensor that broadcasts with x1.
+        p: the norm degree (default 2.0).
+        eps: added to the difference, avoiding a zero norm's infinite gradient (default 1e-6).
+        keepdim: keep the last dim with size 1 (default False).
+
+    Returns:
+        (N) (or (N, 1) with keepdim).
+
+    Example:
+        >>> F.pairwise_distance(ft.tensor([[0.0, 0.0]]), ft.tensor([[3.0, 4.0]]))
+        tensor([5.0000])
+    """
     _check(x1, "pairwise_distance", "x1")
     _check(x2, "pairwise_distance", "x2")
     out_dim = max(x1.dim(), x2.dim())
@@ -136,10 +195,27 @@ def _linear_weights(in_size, out_size, scale, align_corners, dtype):
 
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None, recompute_scale_factor=None,
                 antialias=False):
-    """Resize the spatial dims of (N, C, *spatial) input.
+    """Resize the spatial dims of (N, C, *spatial) input (1 to 3 spatial dims).
 
-    Modes: 'nearest', 'nearest-exact' (any 1-3 spatial dims), 'linear' (3-D), 'bilinear' (4-D),
-    'trilinear' (5-D) with align_corners, 'area' (adaptive average pooling).
+    Args:
+        input: (N, C, L), (N, C, H, W) or (N, C, D, H, W).
+        size: the output spatial size, an int or one int per spatial dim (give size or scale_factor).
+        scale_factor: a multiplier of the spatial size, a float or one per spatial dim.
+        mode: 'nearest' (default), 'nearest-exact', 'linear' (3-D input), 'bilinear' (4-D),
+            'trilinear' (5-D) or 'area' (adaptive average pooling); 'bicubic' is not supported.
+        align_corners: for the linear modes, map the corner pixels' centres onto each other
+            (default None: False).
+        recompute_scale_factor: compute the sampling from the output size rather than scale_factor.
+        antialias: only False is supported.
+
+    Returns:
+        (N, C, *output spatial size).
+
+    Example:
+        >>> F.interpolate(ft.tensor([[[1.0, 2.0]]]), scale_factor=2)
+        tensor([[[1., 1., 2., 2.]]])
+        >>> F.interpolate(ft.tensor([[[1.0, 2.0]]]), size=4, mode="linear")
+        tensor([[[1.0000, 1.2500, 1.7500, 2.0000]]])
     """
     _check(input, "interpolate")
     if mode not in _MODES:
@@ -194,15 +270,32 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
 
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
-    """Deprecated alias of interpolate."""
+    """Deprecated alias of interpolate(input, size, scale_factor, mode, align_corners).
+
+    Example:
+        >>> F.upsample(ft.tensor([[[1.0, 2.0]]]), scale_factor=2)
+        tensor([[[1., 1., 2., 2.]]])
+    """
     return interpolate(input, size, scale_factor, mode, align_corners)
 
 
 def upsample_nearest(input, size=None, scale_factor=None):
+    """Deprecated: interpolate(input, size, scale_factor, mode="nearest").
+
+    Example:
+        >>> F.upsample_nearest(ft.tensor([[[1.0, 2.0]]]), scale_factor=2)
+        tensor([[[1., 1., 2., 2.]]])
+    """
     return interpolate(input, size, scale_factor, mode="nearest")
 
 
 def upsample_bilinear(input, size=None, scale_factor=None):
+    """Deprecated: interpolate(input, size, scale_factor, mode="bilinear", align_corners=True).
+
+    Example:
+        >>> F.upsample_bilinear(ft.tensor([[[[1.0, 2.0], [3.0, 4.0]]]]), scale_factor=2)[0, 0, 0]
+        tensor([1.0000, 1.3333, 1.6667, 2.0000])
+    """
     return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
 
 
@@ -237,7 +330,26 @@ def _block_index(n, k, d, s):
 
 
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
-    """im2col: sliding (kh, kw) blocks of (N, C, H, W) input as (N, C*kh*kw, L) columns."""
+    """im2col: every sliding (kh, kw) block of (N, C, H, W) input as one column of (N, C * kh * kw, L).
+
+    Args:
+        input: (N, C, H, W) or (C, H, W).
+        kernel_size: the block size, an int or an (h, w) pair (as are the others).
+        dilation: the spacing between block elements (default 1).
+        padding: zeros added on both sides (default 0).
+        stride: the step between blocks (default 1).
+
+    Returns:
+        (N, C * kh * kw, L) (or (C * kh * kw, L)), L the number of blocks, the product over H and W of
+        (size + 2 padding - dilation (kernel - 1) - 1) // stride + 1.
+
+    Example:
+        >>> F.unfold(ft.arange(16.).reshape(1, 1, 4, 4), 2, stride=2)
+        tensor([[[ 0.,  2.,  8., 10.],
+                 [ 1.,  3.,  9., 11.],
+                 [ 4.,  6., 12., 14.],
+                 [ 5.,  7., 13., 15.]]])
+    """
     _check(input, "unfold")
     if input.dim() not in (3, 4):
         raise NotImplementedError(f"Input Error: Only 3D or 4D input Tensors are supported (got {input.dim()}D)")
@@ -256,7 +368,26 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
 
 
 def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
-    """col2im: sum (N, C*kh*kw, L) columns back into (N, C, H, W) (the adjoint of unfold)."""
+    """col2im: sum (N, C * kh * kw, L) columns back into (N, C, H, W) blocks (the adjoint of unfold).
+
+    Args:
+        input: (N, C * kh * kw, L) or (C * kh * kw, L).
+        output_size: (H, W) of the output, an int or a pair.
+        kernel_size: the block size, an int or an (h, w) pair (as are the others).
+        dilation: the spacing between block elements (default 1).
+        padding: padding of the output that is cut off (default 0).
+        stride: the step between blocks (default 1).
+
+    Returns:
+        (N, C, H, W) (or (C, H, W)); overlapping values are summed.
+
+    Example:
+        >>> F.fold(ft.ones(1, 4, 9), (4, 4), 2)  # how many 2x2 blocks cover each pixel
+        tensor([[[[1., 2., 2., 1.],
+                  [2., 4., 4., 2.],
+                  [2., 4., 4., 2.],
+                  [1., 2., 2., 1.]]]])
+    """
     _check(input, "fold")
     if input.dim() not in (2, 3):
         raise NotImplementedError(f"Input Error: Only unbatched (2D) or batched (3D) input Tensors are supported "

@@ -21,22 +21,62 @@ def _shape(normalized_shape):
 
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
-    """(x - mean) / sqrt(var + eps) * weight + bias over the trailing `normalized_shape` dims.
+    """Layer normalization (x - mean) / sqrt(var + eps) * weight + bias, statistics over the trailing dims.
+
+    Args:
+        input: (*, normalized_shape).
+        normalized_shape: the trailing shape to normalize over (an int or a tuple).
+        weight: elementwise scale of normalized_shape (default None: 1).
+        bias: elementwise shift of normalized_shape (default None: 0).
+        eps: added to the (biased) variance (default 1e-5).
+
+    Returns:
+        A tensor of input's shape.
 
     Example:
-        >>> F.layer_norm(ft.tensor([[1.0, 3.0]]), (2,)).tolist()  # doctest: +SKIP
-        [[-0.99999..., 0.99999...]]
+        >>> F.layer_norm(ft.tensor([[1.0, 3.0]]), (2,))
+        tensor([[-1.0000,  1.0000]])
     """
     return _norm.layer_norm(input, _shape(normalized_shape), weight, bias, eps)[0]
 
 
 def rms_norm(input, normalized_shape, weight=None, eps=None):
-    """x / sqrt(mean(x^2) + eps) * weight over the trailing dims (eps None: the dtype's epsilon)."""
+    """Root-mean-square normalization x / sqrt(mean(x^2) + eps) * weight, the mean over the trailing dims.
+
+    Args:
+        input: (*, normalized_shape).
+        normalized_shape: the trailing shape to normalize over (an int or a tuple).
+        weight: elementwise scale of normalized_shape (default None: 1).
+        eps: added to the mean square (default None: the input dtype's machine epsilon).
+
+    Returns:
+        A tensor of input's shape.
+
+    Example:
+        >>> F.rms_norm(ft.tensor([[3.0, 4.0]]), (2,))
+        tensor([[0.8485, 1.1314]])
+    """
     return _norm.rms_norm(input, _shape(normalized_shape), weight, eps)[0]
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
-    """Normalize (N, C, *) over groups of C / num_groups channels, then a per-channel affine map."""
+    """Group normalization: (x - mean) / sqrt(var + eps) over each group of C / num_groups channels
+    (and all spatial positions) of each sample, then a per-channel weight * x + bias.
+
+    Args:
+        input: (N, C, *).
+        num_groups: the number of groups; it divides C.
+        weight: (C,) per-channel scale (default None: 1).
+        bias: (C,) per-channel shift (default None: 0).
+        eps: added to the variance (default 1e-5).
+
+    Returns:
+        A tensor of input's shape.
+
+    Example:
+        >>> F.group_norm(ft.tensor([[1.0, 3.0, 2.0, 6.0]]).reshape(1, 4, 1), 2).flatten()
+        tensor([-1.0000,  1.0000, -1.0000,  1.0000])
+    """
     return _norm.group_norm(input, int(num_groups), weight, bias, eps)[0]
 
 
@@ -58,10 +98,28 @@ def _channel_view(t, x):
 
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
-    """Batch normalization of (N, C, *) per channel.
+    """Batch normalization (x - mean) / sqrt(var + eps) * weight + bias per channel of (N, C, *).
 
-    training: normalize with the batch's statistics and blend them into running_mean / running_var
-    (unbiased variance) with `momentum`; otherwise normalize with the running statistics.
+    Args:
+        input: (N, C, *).
+        running_mean, running_var: (C,) running statistics (may be None when training); updated
+            in place when training: running = (1 - momentum) running + momentum stat (unbiased variance).
+        weight: (C,) per-channel scale (default None: 1).
+        bias: (C,) per-channel shift (default None: 0).
+        training: normalize with the batch's mean and biased variance (default False: with the running ones).
+        momentum: the weight of the batch statistic in the running averages (default 0.1).
+        eps: added to the variance (default 1e-5).
+
+    Returns:
+        A tensor of input's shape.
+
+    Example:
+        >>> mean, var = ft.zeros(2), ft.ones(2)
+        >>> F.batch_norm(ft.tensor([[1.0, 2.0], [3.0, 6.0]]), mean, var, training=True)
+        tensor([[-1.0000, -1.0000],
+                [ 1.0000,  1.0000]])
+        >>> mean, var
+        (tensor([0.2000, 0.4000]), tensor([1.1000, 1.7000]))
     """
     op = "batch_norm"
     if not isinstance(input, ft.Tensor):
@@ -94,7 +152,26 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 
 def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
                   momentum=0.1, eps=1e-5):
-    """Normalize each (sample, channel) plane of (N, C, *) over its spatial dims."""
+    """Instance normalization: (x - mean) / sqrt(var + eps) of each channel of each sample of (N, C, *),
+    statistics over the spatial dims, then a per-channel weight * x + bias.
+
+    Args:
+        input: (N, C, *) with at least one spatial dim.
+        running_mean, running_var: (C,) running statistics, updated in place when given (default None).
+        weight: (C,) per-channel scale (default None: 1).
+        bias: (C,) per-channel shift (default None: 0).
+        use_input_stats: normalize with each instance's statistics (default True); False uses the running ones.
+        momentum: the weight of the new statistic in the running averages (default 0.1).
+        eps: added to the variance (default 1e-5).
+
+    Returns:
+        A tensor of input's shape.
+
+    Example:
+        >>> F.instance_norm(ft.tensor([[[1.0, 3.0], [2.0, 6.0]]]))
+        tensor([[[-1.0000,  1.0000],
+                 [-1.0000,  1.0000]]])
+    """
     op = "instance_norm"
     if not use_input_stats:
         return batch_norm(input, running_mean, running_var, weight, bias, False, momentum, eps)
@@ -118,7 +195,22 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
 
 
 def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
-    """x / (k + alpha / size * sum of x^2 over `size` neighbouring channels)^beta."""
+    """Local response normalization x / (k + alpha / size * sum of x^2 over `size` neighbouring channels)^beta.
+
+    Args:
+        input: (N, C, *) with at least one spatial dim.
+        size: the number of neighbouring channels summed over.
+        alpha: the multiplicative factor (default 1e-4).
+        beta: the exponent (default 0.75).
+        k: the additive factor (default 1.0).
+
+    Returns:
+        A tensor of input's shape.
+
+    Example:
+        >>> F.local_response_norm(ft.randn(32, 5, 24, 24), 2).shape
+        fx.tensor.Size([32, 5, 24, 24])
+    """
     if input.ndim < 3:
         raise ValueError(f"Expected 3D or higher dimensionality input (got {input.ndim} dimensions)")
     if input.numel() == 0:

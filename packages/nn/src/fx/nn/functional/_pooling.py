@@ -64,7 +64,25 @@ def _stride(stride, kernel, n, op):
 
 def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                             return_indices=True):
-    """2-d max pooling returning (values, flat indices into each H*W plane)."""
+    """2-d max pooling returning (values, flat int64 indices of the maxima in each H * W plane).
+
+    Args:
+        input: (N, C, H, W) or (C, H, W).
+        kernel_size: the window size, an int or an (h, w) pair (as are stride, padding and dilation).
+        stride: the step between windows (default kernel_size).
+        padding: -inf padding on both sides, at most kernel_size / 2 (default 0).
+        dilation: the spacing between window elements (default 1).
+        ceil_mode: round the output size up instead of down (default False).
+        return_indices: ignored (the indices are always returned).
+
+    Returns:
+        (output (N, C, H_out, W_out), indices of the same shape); see max_pool2d for H_out.
+
+    Example:
+        >>> F.max_pool2d_with_indices(ft.arange(16.).reshape(1, 1, 4, 4), 2)[1]
+        tensor([[[[ 5,  7],
+                  [13, 15]]]])
+    """
     op = "max_pool2d"
     k = _tuple(kernel_size, 2, "kernel_size", op)
     s = _stride(stride, k, 2, op)
@@ -75,11 +93,25 @@ def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
-    """2-d max pooling over (N, C, H, W) or (C, H, W); with return_indices, also the argmax indices.
+    """2-d max pooling: the maximum of each sliding (kH, kW) window of (N, C, H, W) or (C, H, W).
+
+    Args:
+        input: (N, C, H, W) or (C, H, W).
+        kernel_size: the window size, an int or an (h, w) pair (as are stride, padding and dilation).
+        stride: the step between windows (default kernel_size).
+        padding: -inf padding on both sides, at most kernel_size / 2 (default 0).
+        dilation: the spacing between window elements (default 1).
+        ceil_mode: round the output size up instead of down (default False).
+        return_indices: also return the flat index of each maximum in its H * W plane (default False).
+
+    Returns:
+        (N, C, H_out, W_out) (or (C, H_out, W_out)), H_out = floor((H + 2 padding[0] - dilation[0] (kH - 1) - 1)
+        / stride[0] + 1) (ceil with ceil_mode); with return_indices, (output, indices).
 
     Example:
-        >>> F.max_pool2d(ft.arange(16.).reshape(1, 1, 4, 4), 2).flatten().tolist()
-        [5.0, 7.0, 13.0, 15.0]
+        >>> F.max_pool2d(ft.arange(16.).reshape(1, 1, 4, 4), 2)
+        tensor([[[[ 5.,  7.],
+                  [13., 15.]]]])
     """
     y, idx = max_pool2d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
     return (y, idx) if return_indices else y
@@ -87,6 +119,24 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 
 def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                             return_indices=True):
+    """1-d max pooling returning (values, int64 indices of the maxima along L).
+
+    Args:
+        input: (N, C, L) or (C, L).
+        kernel_size: the window size.
+        stride: the step between windows (default kernel_size).
+        padding: -inf padding on both sides, at most kernel_size / 2 (default 0).
+        dilation: the spacing between window elements (default 1).
+        ceil_mode: round the output size up instead of down (default False).
+        return_indices: ignored (the indices are always returned).
+
+    Returns:
+        (output (N, C, L_out), indices of the same shape); see max_pool1d for L_out.
+
+    Example:
+        >>> F.max_pool1d_with_indices(ft.tensor([[1.0, 3.0, 2.0, 0.0]]), 2)
+        (tensor([[3., 2.]]), tensor([[1, 2]]))
+    """
     op = "max_pool1d"
     k = _tuple(kernel_size, 1, "kernel_size", op)
     s = _stride(stride, k, 1, op)
@@ -97,14 +147,50 @@ def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation
 
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
-    """1-d max pooling over (N, C, L) or (C, L)."""
+    """1-d max pooling: the maximum of each sliding window of (N, C, L) or (C, L).
+
+    Args:
+        input: (N, C, L) or (C, L).
+        kernel_size: the window size.
+        stride: the step between windows (default kernel_size).
+        padding: -inf padding on both sides, at most kernel_size / 2 (default 0).
+        dilation: the spacing between window elements (default 1).
+        ceil_mode: round the output size up instead of down (default False).
+        return_indices: also return the index of each maximum along L (default False).
+
+    Returns:
+        (N, C, L_out) (or (C, L_out)), L_out = floor((L + 2 padding - dilation (kernel_size - 1) - 1) / stride + 1)
+        (ceil with ceil_mode); with return_indices, (output, indices).
+
+    Example:
+        >>> F.max_pool1d(ft.tensor([[1.0, 3.0, 2.0, 0.0]]), 2)
+        tensor([[3., 2.]])
+    """
     y, idx = max_pool1d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
     return (y, idx) if return_indices else y
 
 
 def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
                divisor_override=None):
-    """2-d average pooling; count_include_pad counts padding zeros in the divisor."""
+    """2-d average pooling: the mean of each sliding (kH, kW) window of (N, C, H, W) or (C, H, W).
+
+    Args:
+        input: (N, C, H, W) or (C, H, W).
+        kernel_size: the window size, an int or an (h, w) pair (as are stride and padding).
+        stride: the step between windows (default kernel_size).
+        padding: zeros added on both sides, at most kernel_size / 2 (default 0).
+        ceil_mode: round the output size up instead of down (default False).
+        count_include_pad: count the padding zeros in the divisor (default True).
+        divisor_override: divide every window sum by this instead (default None).
+
+    Returns:
+        (N, C, H_out, W_out) (or (C, H_out, W_out)), H_out = floor((H + 2 padding[0] - kH) / stride[0] + 1).
+
+    Example:
+        >>> F.avg_pool2d(ft.arange(16.).reshape(1, 1, 4, 4), 2)
+        tensor([[[[ 2.5000,  4.5000],
+                  [10.5000, 12.5000]]]])
+    """
     op = "avg_pool2d"
     k = _tuple(kernel_size, 2, "kernel_size", op)
     x, unb = _batched(input, 4, op)
@@ -114,7 +200,23 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
 
 
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
-    """1-d average pooling over (N, C, L) or (C, L)."""
+    """1-d average pooling: the mean of each sliding window of (N, C, L) or (C, L).
+
+    Args:
+        input: (N, C, L) or (C, L).
+        kernel_size: the window size.
+        stride: the step between windows (default kernel_size).
+        padding: zeros added on both sides, at most kernel_size / 2 (default 0).
+        ceil_mode: round the output size up instead of down (default False).
+        count_include_pad: count the padding zeros in the divisor (default True).
+
+    Returns:
+        (N, C, L_out) (or (C, L_out)), L_out = floor((L + 2 padding - kernel_size) / stride + 1).
+
+    Example:
+        >>> F.avg_pool1d(ft.tensor([[1.0, 3.0, 2.0, 0.0]]), 2)
+        tensor([[2., 1.]])
+    """
     op = "avg_pool1d"
     k = _tuple(kernel_size, 1, "kernel_size", op)
     x, unb = _batched(input, 3, op)
@@ -135,7 +237,21 @@ def _adaptive_size(output_size, x, n, op):
 
 
 def adaptive_avg_pool2d(input, output_size):
-    """Average pooling to a fixed (H_out, W_out) whatever the input size."""
+    """Adaptive average pooling of (N, C, H, W) or (C, H, W) to a fixed (H_out, W_out), whatever H and W are.
+
+    Window i along H spans [floor(i H / H_out), ceil((i + 1) H / H_out)) (W likewise).
+
+    Args:
+        input: (N, C, H, W) or (C, H, W).
+        output_size: an int (square output) or an (H_out, W_out) pair; None keeps that input size.
+
+    Returns:
+        (N, C, H_out, W_out) (or (C, H_out, W_out)).
+
+    Example:
+        >>> F.adaptive_avg_pool2d(ft.arange(16.).reshape(1, 1, 4, 4), 1)
+        tensor([[[[7.5000]]]])
+    """
     op = "adaptive_avg_pool2d"
     x, unb = _batched(input, 4, op)
     y = _pool.adaptive_avg_pool2d(x, _adaptive_size(output_size, x, 2, op), op)
@@ -143,6 +259,19 @@ def adaptive_avg_pool2d(input, output_size):
 
 
 def adaptive_avg_pool1d(input, output_size):
+    """Adaptive average pooling of (N, C, L) or (C, L) to a fixed length, whatever L is.
+
+    Args:
+        input: (N, C, L) or (C, L).
+        output_size: L_out.
+
+    Returns:
+        (N, C, L_out) (or (C, L_out)).
+
+    Example:
+        >>> F.adaptive_avg_pool1d(ft.tensor([[1.0, 3.0, 2.0, 0.0, 5.0, 6.0]]), 2)
+        tensor([[2.0000, 3.6667]])
+    """
     op = "adaptive_avg_pool1d"
     x, unb = _batched(input, 3, op)
     y = _pool.adaptive_avg_pool2d(x.unsqueeze(-2), (1,) + _adaptive_size(output_size, x, 1, op), op)
@@ -150,6 +279,20 @@ def adaptive_avg_pool1d(input, output_size):
 
 
 def adaptive_max_pool2d_with_indices(input, output_size, return_indices=True):
+    """Adaptive 2-d max pooling returning (values, flat int64 indices of the maxima in each H * W plane).
+
+    Args:
+        input: (N, C, H, W) or (C, H, W).
+        output_size: an int or an (H_out, W_out) pair; None keeps that input size.
+        return_indices: ignored (the indices are always returned).
+
+    Returns:
+        (output (N, C, H_out, W_out), indices of the same shape).
+
+    Example:
+        >>> F.adaptive_max_pool2d_with_indices(ft.arange(16.).reshape(1, 1, 4, 4), (1, 2))
+        (tensor([[[[13., 15.]]]]), tensor([[[[13, 15]]]]))
+    """
     op = "adaptive_max_pool2d"
     x, unb = _batched(input, 4, op)
     y, idx = _pool.adaptive_max_pool2d(x, _adaptive_size(output_size, x, 2, op), op)
@@ -157,12 +300,39 @@ def adaptive_max_pool2d_with_indices(input, output_size, return_indices=True):
 
 
 def adaptive_max_pool2d(input, output_size, return_indices=False):
-    """Max pooling to a fixed (H_out, W_out); with return_indices, also the argmax indices."""
+    """Adaptive max pooling of (N, C, H, W) or (C, H, W) to a fixed (H_out, W_out), whatever H and W are.
+
+    Args:
+        input: (N, C, H, W) or (C, H, W).
+        output_size: an int (square output) or an (H_out, W_out) pair; None keeps that input size.
+        return_indices: also return the flat index of each maximum in its H * W plane (default False).
+
+    Returns:
+        (N, C, H_out, W_out) (or (C, H_out, W_out)); with return_indices, (output, indices).
+
+    Example:
+        >>> F.adaptive_max_pool2d(ft.arange(16.).reshape(1, 1, 4, 4), (1, 2))
+        tensor([[[[13., 15.]]]])
+    """
     y, idx = adaptive_max_pool2d_with_indices(input, output_size)
     return (y, idx) if return_indices else y
 
 
 def adaptive_max_pool1d_with_indices(input, output_size, return_indices=True):
+    """Adaptive 1-d max pooling returning (values, int64 indices of the maxima along L).
+
+    Args:
+        input: (N, C, L) or (C, L).
+        output_size: L_out.
+        return_indices: ignored (the indices are always returned).
+
+    Returns:
+        (output (N, C, L_out), indices of the same shape).
+
+    Example:
+        >>> F.adaptive_max_pool1d_with_indices(ft.tensor([[1.0, 3.0, 2.0, 0.0, 5.0, 6.0]]), 2)
+        (tensor([[3., 6.]]), tensor([[1, 5]]))
+    """
     op = "adaptive_max_pool1d"
     x, unb = _batched(input, 3, op)
     y, idx = _pool.adaptive_max_pool2d(x.unsqueeze(-2), (1,) + _adaptive_size(output_size, x, 1, op), op)
@@ -170,18 +340,64 @@ def adaptive_max_pool1d_with_indices(input, output_size, return_indices=True):
 
 
 def adaptive_max_pool1d(input, output_size, return_indices=False):
+    """Adaptive max pooling of (N, C, L) or (C, L) to a fixed length, whatever L is.
+
+    Args:
+        input: (N, C, L) or (C, L).
+        output_size: L_out.
+        return_indices: also return the index of each maximum along L (default False).
+
+    Returns:
+        (N, C, L_out) (or (C, L_out)); with return_indices, (output, indices).
+
+    Example:
+        >>> F.adaptive_max_pool1d(ft.tensor([[1.0, 3.0, 2.0, 0.0, 5.0, 6.0]]), 2)
+        tensor([[3., 6.]])
+    """
     y, idx = adaptive_max_pool1d_with_indices(input, output_size)
     return (y, idx) if return_indices else y
 
 
 def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
-    """Power-average pooling: (sum over the window of x^p)^(1/p)."""
+    """2-d power-average pooling: (sum over each (kH, kW) window of x^p)^(1/p).
+
+    Args:
+        input: (N, C, H, W) or (C, H, W).
+        norm_type: p (p = 1 is sum pooling).
+        kernel_size: the window size, an int or an (h, w) pair.
+        stride: the step between windows (default kernel_size).
+        ceil_mode: round the output size up instead of down (default False).
+
+    Returns:
+        (N, C, H_out, W_out) (or (C, H_out, W_out)), H_out = floor((H - kH) / stride[0] + 1).
+
+    Example:
+        >>> F.lp_pool2d(ft.arange(16.).reshape(1, 1, 4, 4), 1, 2)
+        tensor([[[[10., 18.],
+                  [42., 50.]]]])
+    """
     kh, kw = _tuple(kernel_size, 2, "kernel_size", "lp_pool2d")
     out = avg_pool2d(input.pow(norm_type), (kh, kw), stride, 0, ceil_mode)
     return (out.sign() * out.abs().relu()).mul(kh * kw).pow(1.0 / norm_type)
 
 
 def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    """1-d power-average pooling: (sum over each window of x^p)^(1/p).
+
+    Args:
+        input: (N, C, L) or (C, L).
+        norm_type: p (p = 1 is sum pooling).
+        kernel_size: the window size.
+        stride: the step between windows (default kernel_size).
+        ceil_mode: round the output size up instead of down (default False).
+
+    Returns:
+        (N, C, L_out) (or (C, L_out)), L_out = floor((L - kernel_size) / stride + 1).
+
+    Example:
+        >>> F.lp_pool1d(ft.tensor([[3.0, 4.0, 0.0, 1.0]]), 2, 2)
+        tensor([[5., 1.]])
+    """
     (k,) = _tuple(kernel_size, 1, "kernel_size", "lp_pool1d")
     out = avg_pool1d(input.pow(norm_type), k, stride, 0, ceil_mode)
     return (out.sign() * out.abs().relu()).mul(k).pow(1.0 / norm_type)

@@ -32,10 +32,19 @@ class StateDictMixin:
     """state_dict, load_state_dict and their hooks; mixed into Module."""
 
     def get_extra_state(self):
-        """Extra (non-tensor) state for state_dict; override with set_extra_state."""
+        """Extra state saved under "<prefix>_extra_state" in state_dict; override with set_extra_state.
+
+        Returns:
+            Any value (plain Python data or tensors) that set_extra_state can restore.
+        """
         raise RuntimeError("Reached a code path in StateDictMixin.get_extra_state() that should never be called.")
 
     def set_extra_state(self, state):
+        """Restore what get_extra_state returned (called by load_state_dict when the class overrides it).
+
+        Args:
+            state: the value stored under "<prefix>_extra_state".
+        """
         raise RuntimeError("Reached a code path in StateDictMixin.set_extra_state() that should never be called.")
 
     def _save_to_state_dict(self, destination, prefix, keep_vars):
@@ -49,7 +58,20 @@ class StateDictMixin:
             destination[prefix + "_extra_state"] = self.get_extra_state()
 
     def state_dict(self, *args, destination=None, prefix="", keep_vars=False):
-        """An OrderedDict of parameters and persistent buffers by dotted name (detached unless keep_vars)."""
+        """An OrderedDict of parameters and persistent buffers by dotted name (detached unless keep_vars).
+
+        Args:
+            destination: a mapping to fill instead of a new OrderedDict.
+            prefix: a string put before every key.
+            keep_vars: True gives the Parameters themselves instead of detached tensors.
+
+        Returns:
+            The mapping; save it with fx.tensor.save and restore it with load_state_dict.
+
+        Example:
+            >>> list(nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2)).state_dict())
+            ['0.weight', '0.bias', '1.weight', '1.bias', '1.running_mean', '1.running_var', '1.num_batches_tracked']
+        """
         if args:  # PyTorch's deprecated positional form (destination, prefix, keep_vars)
             destination = args[0]
             if len(args) > 1:
@@ -136,10 +158,25 @@ class StateDictMixin:
                         unexpected_keys.append(key)
 
     def load_state_dict(self, state_dict, strict=True, assign=False):
-        """Copy parameters and buffers from `state_dict`; returns (missing_keys, unexpected_keys).
+        """Copy parameters and persistent buffers from `state_dict` (as state_dict() names them).
 
-        strict=True raises RuntimeError listing missing/unexpected keys; shape mismatches always raise.
-        assign=True replaces the tensors instead of copying into them.
+        Args:
+            state_dict: a mapping of dotted names to tensors (or NumPy arrays).
+            strict: True (default) raises RuntimeError listing missing and unexpected keys; shape
+                mismatches raise either way.
+            assign: True replaces the module's tensors by the given ones instead of copying into them.
+
+        Returns:
+            A named tuple (missing_keys, unexpected_keys), both empty when everything matched.
+
+        Example:
+            >>> src, dst = nn.Linear(2, 2), nn.Linear(2, 2)
+            >>> dst.load_state_dict(src.state_dict())
+            <All keys matched successfully>
+            >>> bool((dst.weight == src.weight).all())
+            True
+            >>> dst.load_state_dict({"weight": src.weight}, strict=False)
+            _IncompatibleKeys(missing_keys=['bias'], unexpected_keys=[])
         """
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
@@ -175,18 +212,40 @@ class StateDictMixin:
         return _IncompatibleKeys(missing, unexpected)
 
     def register_state_dict_pre_hook(self, hook):
+        """Run `hook(module, prefix, keep_vars)` before state_dict() saves this module.
+
+        Returns:
+            A handle whose `remove()` unregisters the hook.
+        """
         return add_hook(self._state_dict_pre_hooks, hook)
 
     def _register_state_dict_hook(self, hook):
+        """Run `hook(module, state_dict, prefix, local_metadata)` after state_dict() saved this module;
+        a non-None return replaces the state_dict (alias register_state_dict_post_hook).
+
+        Returns:
+            A handle whose `remove()` unregisters the hook.
+        """
         return add_hook(self._state_dict_hooks, hook)
 
     register_state_dict_post_hook = _register_state_dict_hook
 
     def register_load_state_dict_pre_hook(self, hook):
-        """`hook(module, state_dict, prefix, local_metadata, strict, missing, unexpected, error_msgs)`."""
+        """Run `hook(module, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+        error_msgs)` before load_state_dict() loads this module; it may edit state_dict in place.
+
+        Returns:
+            A handle whose `remove()` unregisters the hook.
+        """
         return add_hook(self._load_state_dict_pre_hooks, hook)
 
     _register_load_state_dict_pre_hook = register_load_state_dict_pre_hook
 
     def register_load_state_dict_post_hook(self, hook):
+        """Run `hook(module, incompatible_keys)` after load_state_dict() loaded this module; it may
+        edit incompatible_keys.missing_keys / unexpected_keys in place and must return None.
+
+        Returns:
+            A handle whose `remove()` unregisters the hook.
+        """
         return add_hook(self._load_state_dict_post_hooks, hook)

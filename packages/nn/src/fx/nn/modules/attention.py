@@ -14,25 +14,39 @@ __all__ = ["MultiheadAttention"]
 
 
 class MultiheadAttention(Module):
-    """Multi-head attention: softmax(Q K^T / sqrt(head_dim) + mask) V per head, then out_proj.
+    """Multi-head attention: concat(head_1..head_h) W_o^T + b_o, head_i = softmax(Q_i K_i^T / sqrt(E / h) + mask) V_i,
+    where Q_i, K_i, V_i are the i-th slices of the projections query W_q^T + b_q, key W_k^T + b_k, value W_v^T + b_v.
 
     Args:
-        embed_dim: model dimension E; num_heads must divide it.
-        dropout: dropout probability on the attention weights (training only).
-        bias: input/output projection biases. add_bias_kv: learn one extra key/value position.
-        add_zero_attn: append a zero key/value position. kdim, vdim: key/value feature sizes
-            (default E; when they differ, q_proj_weight/k_proj_weight/v_proj_weight replace
-            in_proj_weight).
-        batch_first: inputs and output are (N, L, E) instead of (L, N, E).
+        embed_dim: the model dimension E.
+        num_heads: the number of heads h; it divides E.
+        dropout: dropout probability on the attention weights, training only (default 0.0).
+        bias: whether the input and output projections have biases (default True).
+        add_bias_kv: learn one extra key and value position (bias_k, bias_v) appended to key and value (default False).
+        add_zero_attn: append a zero key and value position (default False).
+        kdim, vdim: feature sizes of key and value (default E).
+        batch_first: inputs and output are (N, L, E) instead of (L, N, E) (default False).
+        device, dtype: where and of what dtype the parameters are created.
     forward(query, key, value, key_padding_mask=None, need_weights=True, attn_mask=None,
-    average_attn_weights=True, is_causal=False) -> (attn_output, attn_weights or None);
-    pass need_weights=False for the fused attention kernel.
+    average_attn_weights=True, is_causal=False) -> (attn_output, attn_weights or None). Masks: bool
+    True = not allowed, float = added to the scores; is_causal is a hint that attn_mask is the causal
+    mask. need_weights=False runs the fused attention kernel.
+    Shape: query (L, N, E), key (S, N, kdim), value (S, N, vdim) ((N, *, *) with batch_first; (L, E)
+        unbatched); key_padding_mask (N, S); attn_mask (L, S) or (N * h, L, S) -> attn_output (L, N, E),
+        attn_weights (N, L, S) averaged over heads, or (N, h, L, S) with average_attn_weights=False.
+
+    Attributes:
+        in_proj_weight: (3E, E), xavier_uniform_ (when kdim = vdim = E; else q_proj_weight (E, E),
+            k_proj_weight (E, kdim), v_proj_weight (E, vdim), each xavier_uniform_).
+        in_proj_bias: (3E,), zeros. out_proj: Linear(E, E) with a zero bias.
+        bias_k, bias_v: (1, 1, E), xavier_normal_ (with add_bias_kv).
 
     Example:
-        >>> mha = MultiheadAttention(16, 4, batch_first=True)
-        >>> x = fx.tensor.randn(2, 5, 16)
-        >>> mha(x, x, x, need_weights=False)[0].shape
-        fx.tensor.Size([2, 5, 16])
+        >>> mha = nn.MultiheadAttention(16, 4, batch_first=True)
+        >>> x = ft.randn(2, 5, 16)
+        >>> out, weights = mha(x, x, x)
+        >>> out.shape, weights.shape
+        (fx.tensor.Size([2, 5, 16]), fx.tensor.Size([2, 5, 5]))
     """
 
     __constants__ = ["batch_first"]

@@ -29,11 +29,16 @@ def _renumber(module):
 class Sequential(Module):
     """Modules called in order, each on the previous one's output.
 
-    Built from modules (named "0", "1", ...) or from one OrderedDict of name -> module.
+    Args:
+        *args: modules (registered as "0", "1", ...), or one OrderedDict of name -> module.
+    Shape: input -> what the last module returns. Indexing gives a module; a slice, a Sequential.
 
     Example:
-        >>> model = Sequential(Linear(4, 8), ReLU(), Linear(8, 2))
-        >>> model[0], len(model), model[1:]
+        >>> model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+        >>> model(ft.ones(3, 4)).shape
+        fx.tensor.Size([3, 2])
+        >>> model[1], len(model)
+        (ReLU(), 3)
     """
 
     def __init__(self, *args):
@@ -146,7 +151,16 @@ class Sequential(Module):
 
 
 class ModuleList(Module):
-    """A list of modules, registered as children "0", "1", ... (no forward of its own)."""
+    """A list of modules, registered as children "0", "1", ... (no forward of its own).
+
+    Args:
+        modules: an iterable of modules to start with (default empty).
+
+    Example:
+        >>> layers = nn.ModuleList([nn.Linear(2, 2) for _ in range(3)])
+        >>> len(layers), len(list(layers.parameters()))
+        (3, 6)
+    """
 
     def __init__(self, modules=None):
         super().__init__()
@@ -227,7 +241,16 @@ class ModuleList(Module):
 
 
 class ModuleDict(Module):
-    """An ordered dict of modules, registered as children under their keys."""
+    """An ordered dict of modules, registered as children under their keys (no forward of its own).
+
+    Args:
+        modules: a mapping or an iterable of (key, module) pairs to start with (default empty).
+
+    Example:
+        >>> acts = nn.ModuleDict({"relu": nn.ReLU(), "tanh": nn.Tanh()})
+        >>> acts["relu"](ft.tensor([-1.0, 2.0]))
+        tensor([0., 2.])
+    """
 
     def __init__(self, modules=None):
         super().__init__()
@@ -297,7 +320,16 @@ def _param_line(k, p, type_text):
 
 
 class ParameterList(Module):
-    """A list of parameters (tensors are wrapped in Parameter), registered as "0", "1", ..."""
+    """A list of parameters (tensors are wrapped in Parameter), registered as "0", "1", ...
+
+    Args:
+        values: an iterable of tensors to start with (default empty).
+
+    Example:
+        >>> ps = nn.ParameterList([ft.zeros(2), ft.ones(3)])
+        >>> [(n, p.requires_grad) for n, p in ps.named_parameters()]
+        [('0', True), ('1', True)]
+    """
 
     def __init__(self, values=None):
         super().__init__()
@@ -352,7 +384,16 @@ class ParameterList(Module):
 
 
 class ParameterDict(Module):
-    """An ordered dict of parameters (tensors are wrapped in Parameter) under string keys."""
+    """An ordered dict of parameters (tensors are wrapped in Parameter) under string keys.
+
+    Args:
+        parameters: a mapping or an iterable of (key, tensor) pairs (a plain dict is added in sorted key order).
+
+    Example:
+        >>> ps = nn.ParameterDict({"scale": ft.ones(2), "shift": ft.zeros(2)})
+        >>> list(ps.keys()), type(ps["scale"]).__name__
+        (['scale', 'shift'], 'Parameter')
+    """
 
     def __init__(self, parameters=None):
         super().__init__()

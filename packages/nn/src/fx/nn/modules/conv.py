@@ -67,7 +67,7 @@ class _ConvNd(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
-        """weight ~ kaiming_uniform_(a=sqrt(5)), bias ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)) (PyTorch's)."""
+        """Redraw weight ~ kaiming_uniform_(a=sqrt(5)) and bias ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)) (PyTorch's)."""
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
         if self.bias is not None:
             fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
@@ -92,14 +92,31 @@ class _ConvNd(Module):
 
 
 class Conv1d(_ConvNd):
-    """1-d convolution over (N, C_in, L) (or unbatched (C_in, L)) -> (N, C_out, L_out).
+    """1-d convolution (cross-correlation) out[n, j] = bias[j] + sum_i weight[j, i] * input[n, i] over sliding windows.
 
-    Args: in_channels, out_channels, kernel_size, stride=1, padding=0 (int, 'valid' or 'same'),
-    dilation=1, groups=1, bias=True, padding_mode='zeros' ('reflect', 'replicate', 'circular').
-    L_out = (L + 2 padding - dilation (kernel_size - 1) - 1) // stride + 1.
+    Args:
+        in_channels: channels of the input (C_in).
+        out_channels: channels of the output (C_out).
+        kernel_size: the window size, an int or a 1-tuple.
+        stride: the step between windows (default 1).
+        padding: zeros (or padding_mode values) added on both sides: an int, a 1-tuple, 'valid' (none) or
+            'same' (output size = input size; stride 1 only); default 0.
+        dilation: the spacing between kernel elements (default 1).
+        groups: split the channels into this many independent convolutions; it divides C_in and C_out
+            (default 1).
+        bias: whether to learn an additive bias (default True).
+        padding_mode: 'zeros' (default), 'reflect', 'replicate' or 'circular'.
+        device, dtype: where and of what dtype the parameters are created.
+    Shape: input (N, C_in, L) or (C_in, L) -> output (N, C_out, L_out) or (C_out, L_out), with
+        L_out = (L + 2 padding - dilation (kernel_size - 1) - 1) // stride + 1.
+
+    Attributes:
+        weight: (C_out, C_in / groups, kernel_size), drawn from U(-sqrt(k), sqrt(k)) with
+            k = groups / (C_in * kernel_size).
+        bias: (C_out,), drawn from U(-sqrt(k), sqrt(k)); None when bias=False.
 
     Example:
-        >>> Conv1d(16, 33, 3, stride=2)(fx.tensor.randn(20, 16, 50)).shape
+        >>> nn.Conv1d(16, 33, 3, stride=2)(ft.randn(20, 16, 50)).shape
         fx.tensor.Size([20, 33, 24])
     """
 
@@ -114,17 +131,34 @@ class Conv1d(_ConvNd):
 
 
 class Conv2d(_ConvNd):
-    """2-d convolution over (N, C_in, H, W) (or unbatched (C_in, H, W)) -> (N, C_out, H_out, W_out).
+    """2-d convolution (cross-correlation) of (N, C_in, H, W) with (kh, kw) kernels, plus a bias per output channel.
 
-    Args: in_channels, out_channels, kernel_size, stride=1, padding=0 (int, pair, 'valid' or
-    'same'), dilation=1, groups=1, bias=True, padding_mode='zeros' ('reflect', 'replicate',
-    'circular'). H_out = (H + 2 padding[0] - dilation[0] (kernel_size[0] - 1) - 1) // stride[0] + 1.
-    Weights: weight (C_out, C_in / groups, kh, kw) ~ kaiming_uniform_(a=sqrt(5)); bias
-    ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
+    Args:
+        in_channels: channels of the input (C_in).
+        out_channels: channels of the output (C_out).
+        kernel_size: the window size, an int or an (h, w) pair.
+        stride: the step between windows (default 1).
+        padding: zeros (or padding_mode values) added on both sides: an int, an (h, w) pair, 'valid' (none) or
+            'same' (output size = input size; stride 1 only); default 0.
+        dilation: the spacing between kernel elements (default 1).
+        groups: split the channels into this many independent convolutions; it divides C_in and C_out
+            (default 1).
+        bias: whether to learn an additive bias (default True).
+        padding_mode: 'zeros' (default), 'reflect', 'replicate' or 'circular'.
+        device, dtype: where and of what dtype the parameters are created.
+    Shape: input (N, C_in, H, W) or (C_in, H, W) -> output (N, C_out, H_out, W_out) or (C_out, H_out, W_out),
+        with H_out = (H + 2 padding[0] - dilation[0] (kh - 1) - 1) // stride[0] + 1 (W_out likewise).
+
+    Attributes:
+        weight: (C_out, C_in / groups, kh, kw), drawn from U(-sqrt(k), sqrt(k)) with
+            k = groups / (C_in * kh * kw) (kaiming_uniform_ with a=sqrt(5)).
+        bias: (C_out,), drawn from U(-sqrt(k), sqrt(k)); None when bias=False.
 
     Example:
-        >>> Conv2d(16, 33, 3, stride=2)(fx.tensor.randn(20, 16, 50, 100)).shape
+        >>> nn.Conv2d(16, 33, 3, stride=2)(ft.randn(20, 16, 50, 100)).shape
         fx.tensor.Size([20, 33, 24, 49])
+        >>> nn.Conv2d(16, 33, (3, 5), stride=(2, 1), padding=(4, 2), dilation=(3, 1))(ft.randn(20, 16, 50, 100)).shape
+        fx.tensor.Size([20, 33, 26, 100])
     """
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
@@ -171,10 +205,32 @@ class _ConvTransposeNd(_ConvNd):
 
 
 class ConvTranspose1d(_ConvTransposeNd):
-    """Transposed 1-d convolution (the gradient of Conv1d wrt its input); weight (C_in, C_out / groups, k).
+    """Transposed 1-d convolution (the gradient of Conv1d with respect to its input), plus a bias.
 
-    L_out = (L - 1) stride - 2 padding + dilation (kernel_size - 1) + output_padding + 1;
-    forward(input, output_size=None) picks output_padding from a requested size.
+    Args:
+        in_channels: channels of the input (C_in).
+        out_channels: channels of the output (C_out).
+        kernel_size: the window size, an int or a 1-tuple.
+        stride: the step between input positions in the output (default 1).
+        padding: dilation * (kernel_size - 1) - padding zeros are added on both sides of the input (default 0).
+        output_padding: extra size added to one side of the output, < stride or < dilation (default 0).
+        groups: split the channels into this many independent convolutions (default 1).
+        bias: whether to learn an additive bias (default True).
+        dilation: the spacing between kernel elements (default 1).
+        padding_mode: only 'zeros'.
+        device, dtype: where and of what dtype the parameters are created.
+    Shape: input (N, C_in, L) or (C_in, L) -> output (N, C_out, L_out) or (C_out, L_out), with
+        L_out = (L - 1) stride - 2 padding + dilation (kernel_size - 1) + output_padding + 1;
+        forward(input, output_size=None) picks output_padding that gives a requested size.
+
+    Attributes:
+        weight: (C_in, C_out / groups, kernel_size), drawn from U(-sqrt(k), sqrt(k)) with
+            k = groups / (C_out * kernel_size).
+        bias: (C_out,), drawn from U(-sqrt(k), sqrt(k)); None when bias=False.
+
+    Example:
+        >>> nn.ConvTranspose1d(16, 33, 3, stride=2)(ft.randn(20, 16, 50)).shape
+        fx.tensor.Size([20, 33, 101])
     """
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
@@ -188,14 +244,35 @@ class ConvTranspose1d(_ConvTransposeNd):
 
 
 class ConvTranspose2d(_ConvTransposeNd):
-    """Transposed 2-d convolution (the gradient of Conv2d wrt its input); weight (C_in, C_out / groups, kh, kw).
+    """Transposed 2-d convolution (the gradient of Conv2d with respect to its input), plus a bias.
 
-    H_out = (H - 1) stride[0] - 2 padding[0] + dilation[0] (kh - 1) + output_padding[0] + 1;
-    forward(input, output_size=None) picks output_padding from a requested size.
+    Args:
+        in_channels: channels of the input (C_in).
+        out_channels: channels of the output (C_out).
+        kernel_size: the window size, an int or an (h, w) pair.
+        stride: the step between input positions in the output (default 1).
+        padding: dilation * (kernel_size - 1) - padding zeros are added on both sides of the input (default 0).
+        output_padding: extra size added to one side of the output, < stride or < dilation (default 0).
+        groups: split the channels into this many independent convolutions (default 1).
+        bias: whether to learn an additive bias (default True).
+        dilation: the spacing between kernel elements (default 1).
+        padding_mode: only 'zeros'.
+        device, dtype: where and of what dtype the parameters are created.
+    Shape: input (N, C_in, H, W) or (C_in, H, W) -> output (N, C_out, H_out, W_out) or (C_out, H_out, W_out),
+        with H_out = (H - 1) stride[0] - 2 padding[0] + dilation[0] (kh - 1) + output_padding[0] + 1
+        (W_out likewise); forward(input, output_size=None) picks output_padding that gives a requested size.
+
+    Attributes:
+        weight: (C_in, C_out / groups, kh, kw), drawn from U(-sqrt(k), sqrt(k)) with
+            k = groups / (C_out * kh * kw).
+        bias: (C_out,), drawn from U(-sqrt(k), sqrt(k)); None when bias=False.
 
     Example:
-        >>> ConvTranspose2d(16, 33, 3, stride=2)(fx.tensor.randn(20, 16, 50, 100)).shape
+        >>> nn.ConvTranspose2d(16, 33, 3, stride=2)(ft.randn(20, 16, 50, 100)).shape
         fx.tensor.Size([20, 33, 101, 201])
+        >>> up = nn.ConvTranspose2d(16, 16, 3, stride=2, padding=1)
+        >>> up(ft.randn(1, 16, 6, 6), output_size=[12, 12]).shape
+        fx.tensor.Size([1, 16, 12, 12])
     """
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,

@@ -10,9 +10,16 @@ __all__ = ["Flatten", "Unflatten"]
 class Flatten(Module):
     """Flatten dims start_dim..end_dim into one (default: all but the batch dim).
 
+    Args:
+        start_dim: the first dim to flatten (default 1).
+        end_dim: the last dim to flatten (default -1).
+    Shape: input (*, S_start, ..., S_end, *) -> output (*, S_start * ... * S_end, *).
+
     Example:
-        >>> Flatten()(fx.tensor.zeros(32, 1, 5, 5)).shape
+        >>> nn.Flatten()(ft.zeros(32, 1, 5, 5)).shape
         fx.tensor.Size([32, 25])
+        >>> nn.Flatten(0, 2)(ft.zeros(32, 1, 5, 5)).shape
+        fx.tensor.Size([160, 5])
     """
 
     __constants__ = ["start_dim", "end_dim"]
@@ -32,8 +39,13 @@ class Flatten(Module):
 class Unflatten(Module):
     """Expand dim `dim` into the shape `unflattened_size` (one entry may be -1).
 
+    Args:
+        dim: the dim to unflatten.
+        unflattened_size: the new shape of that dim (a tuple or list of ints whose product is its size).
+    Shape: input (*, S_dim, *) -> output (*, U_1, ..., U_n, *).
+
     Example:
-        >>> Unflatten(1, (2, 5, 5))(fx.tensor.zeros(2, 50)).shape
+        >>> nn.Unflatten(1, (2, 5, 5))(ft.zeros(2, 50)).shape
         fx.tensor.Size([2, 2, 5, 5])
     """
 

@@ -15,7 +15,16 @@ __all__ = ["Identity", "Linear", "Bilinear", "LazyLinear"]
 
 
 class Identity(Module):
-    """Returns its input unchanged; accepts and ignores any constructor arguments."""
+    """Returns its input unchanged; accepts and ignores any constructor arguments.
+
+    Args:
+        *args, **kwargs: ignored (so it can stand in for any layer).
+    Shape: input (*) -> output (*), the same tensor.
+
+    Example:
+        >>> nn.Identity(54, unused="argument")(ft.randn(128, 20)).shape
+        fx.tensor.Size([128, 20])
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__()
@@ -25,16 +34,22 @@ class Identity(Module):
 
 
 class Linear(Module):
-    """y = x W^T + b.
+    """Affine map y = x W^T + b.
 
     Args:
-        in_features, out_features: sizes of each input and output sample.
+        in_features: size of each input sample.
+        out_features: size of each output sample.
         bias: whether to learn an additive bias (default True).
+        device, dtype: where and of what dtype the parameters are created (default CPU, float32).
     Shape: input (*, in_features) -> output (*, out_features).
-    Weights: W ~ U(-1/sqrt(in_features), 1/sqrt(in_features)) (kaiming_uniform_ with a=sqrt(5)), b likewise.
+
+    Attributes:
+        weight: (out_features, in_features), drawn from U(-k, k) with k = 1 / sqrt(in_features)
+            (kaiming_uniform_ with a=sqrt(5)).
+        bias: (out_features,), drawn from U(-k, k); None when bias=False.
 
     Example:
-        >>> Linear(20, 30)(fx.tensor.randn(128, 20)).shape
+        >>> nn.Linear(20, 30)(ft.randn(128, 20)).shape
         fx.tensor.Size([128, 30])
     """
 
@@ -52,6 +67,7 @@ class Linear(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
+        """Redraw weight and bias from U(-1/sqrt(in_features), 1/sqrt(in_features)) (weight by kaiming_uniform_)."""
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
         if self.bias is not None:
             fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
@@ -73,10 +89,23 @@ class NonDynamicallyQuantizableLinear(Linear):
 
 
 class Bilinear(Module):
-    """y = x1^T A x2 + b.
+    """Bilinear map y = x1^T A x2 + b (one matrix A per output feature).
 
-    Shape: input1 (*, in1_features), input2 (*, in2_features) -> (*, out_features).
-    Weights: A and b ~ U(-1/sqrt(in1_features), 1/sqrt(in1_features)).
+    Args:
+        in1_features: size of each first input sample.
+        in2_features: size of each second input sample.
+        out_features: size of each output sample.
+        bias: whether to learn an additive bias (default True).
+        device, dtype: where and of what dtype the parameters are created.
+    Shape: input1 (*, in1_features), input2 (*, in2_features) -> output (*, out_features).
+
+    Attributes:
+        weight: (out_features, in1_features, in2_features), drawn from U(-k, k) with k = 1 / sqrt(in1_features).
+        bias: (out_features,), drawn from U(-k, k); None when bias=False.
+
+    Example:
+        >>> nn.Bilinear(20, 30, 40)(ft.randn(128, 20), ft.randn(128, 30)).shape
+        fx.tensor.Size([128, 40])
     """
 
     __constants__ = ["in1_features", "in2_features", "out_features"]
@@ -94,6 +123,7 @@ class Bilinear(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
+        """Redraw weight and bias from U(-1/sqrt(in1_features), 1/sqrt(in1_features))."""
         bound = 1 / math.sqrt(self.weight.size(1))
         init.uniform_(self.weight, -bound, bound)
         if self.bias is not None:
@@ -108,7 +138,24 @@ class Bilinear(Module):
 
 
 class LazyLinear(Linear):
-    """A Linear whose in_features is taken from the first input; it then becomes a plain Linear."""
+    """A Linear whose in_features is taken from the first input; it then becomes a plain Linear.
+
+    Args:
+        out_features: size of each output sample.
+        bias: whether to learn an additive bias (default True).
+        device, dtype: where and of what dtype the parameters are created.
+    Shape: input (*, H_in) -> output (*, out_features), H_in fixed by the first call.
+
+    Attributes:
+        weight, bias: UninitializedParameters until the first forward, then drawn like Linear's.
+
+    Example:
+        >>> m = nn.LazyLinear(30)
+        >>> m(ft.randn(128, 20)).shape
+        fx.tensor.Size([128, 30])
+        >>> m
+        Linear(in_features=20, out_features=30, bias=True)
+    """
 
     cls_to_become = Linear
 
@@ -123,14 +170,20 @@ class LazyLinear(Linear):
             self.register_parameter("bias", None)
 
     def has_uninitialized_params(self):
+        """Whether weight or bias is still an UninitializedParameter (no forward has run yet)."""
         return any(isinstance(p, UninitializedParameter) for p in self._parameters.values())
 
     def reset_parameters(self):
+        """Redraw the parameters like Linear once they are materialized (a no-op before)."""
         if not self.has_uninitialized_params() and self.in_features != 0:
             super().reset_parameters()
 
     def initialize_parameters(self, input):
-        """Materialise weight (out_features, input.shape[-1]) and bias, then draw them like Linear."""
+        """Materialise weight (out_features, input.shape[-1]) and bias, then draw them like Linear.
+
+        Args:
+            input: a tensor of at least 1 dim whose last size becomes in_features.
+        """
         if self.has_uninitialized_params():
             if input.dim() == 0:
                 raise RuntimeError("LazyLinear: input must have at least 1 dimension, got a 0-d tensor")

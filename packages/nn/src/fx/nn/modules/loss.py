@@ -24,18 +24,35 @@ class _WeightedLoss(_Loss):
 
 
 class L1Loss(_Loss):
-    """mean |input - target| (reduction "mean"; "sum" or "none" also)."""
+    """Mean absolute error: l_i = |input_i - target_i|, then reduced.
+
+    Args:
+        reduction: "none" (per-element losses), "mean" (default) or "sum".
+        size_average, reduce: deprecated; they map onto reduction as in PyTorch.
+    Shape: input (*), target (*) of the same shape -> () ((*) with reduction "none").
+
+    Example:
+        >>> nn.L1Loss()(ft.tensor([1.0, 2.0, 3.0]), ft.tensor([1.0, 0.0, 0.0]))
+        tensor(1.6667)
+    """
 
     def forward(self, input, target):
         return F.l1_loss(input, target, reduction=self.reduction)
 
 
 class MSELoss(_Loss):
-    """mean (input - target)^2.
+    """Mean squared error: l_i = (input_i - target_i)^2, then reduced.
+
+    Args:
+        reduction: "none" (per-element losses), "mean" (default) or "sum".
+        size_average, reduce: deprecated; they map onto reduction as in PyTorch.
+    Shape: input (*), target (*) of the same shape -> () ((*) with reduction "none").
 
     Example:
-        >>> MSELoss()(fx.tensor.zeros(2), fx.tensor.ones(2)).item()
-        1.0
+        >>> nn.MSELoss()(ft.tensor([1.0, 2.0, 3.0]), ft.tensor([1.0, 0.0, 0.0]))
+        tensor(4.3333)
+        >>> nn.MSELoss(reduction="none")(ft.tensor([1.0, 2.0, 3.0]), ft.tensor([1.0, 0.0, 0.0]))
+        tensor([0., 4., 9.])
     """
 
     def forward(self, input, target):
@@ -43,10 +60,25 @@ class MSELoss(_Loss):
 
 
 class CrossEntropyLoss(_WeightedLoss):
-    """Cross entropy of logits (N, C, *) against class indices (N, *) or class probabilities.
+    """Cross entropy of logits against class indices: l_n = -w[y_n] log softmax(x_n)[y_n], or
+    against class probabilities: l_n = -sum_c w_c p_nc log softmax(x_n)_c.
 
-    Args: weight (C,) per-class rescaling; ignore_index: targets that count for nothing (indices
-    only); reduction; label_smoothing in [0, 1].
+    "mean" divides by the total weight of the non-ignored targets (by N for probability targets).
+
+    Args:
+        weight: (C,) per-class rescaling (default None).
+        ignore_index: a target index that contributes nothing, not even to the mean (default -100).
+        label_smoothing: mix the target with the uniform distribution by this amount in [0, 1] (default 0.0).
+        reduction: "none" (per-element losses), "mean" (default) or "sum".
+        size_average, reduce: deprecated; they map onto reduction as in PyTorch.
+    Shape: input (N, C) or (N, C, d1, ...) or (C,) logits; target (N) or (N, d1, ...) or () class indices
+        (int64), or probabilities of the input's shape -> () ((N, d1, ...) with reduction "none").
+
+    Example:
+        >>> nn.CrossEntropyLoss()(ft.zeros(2, 4), ft.tensor([0, 3]))  # log(4)
+        tensor(1.3863)
+        >>> nn.CrossEntropyLoss(label_smoothing=0.1)(ft.tensor([[2.0, 0.0, 0.0]]), ft.tensor([0]))
+        tensor(0.3729)
     """
 
     __constants__ = ["ignore_index", "reduction", "label_smoothing"]
@@ -63,7 +95,21 @@ class CrossEntropyLoss(_WeightedLoss):
 
 
 class NLLLoss(_WeightedLoss):
-    """Negative log-likelihood of log-probabilities (N, C, *) at class indices (N, *)."""
+    """Negative log-likelihood of log-probabilities at class indices: l_n = -w[y_n] x[n, y_n].
+
+    "mean" divides by the total weight of the non-ignored targets. Pair it with LogSoftmax.
+
+    Args:
+        weight: (C,) per-class rescaling (default None).
+        ignore_index: a target index that contributes nothing, not even to the mean (default -100).
+        reduction: "none" (per-element losses), "mean" (default) or "sum".
+        size_average, reduce: deprecated; they map onto reduction as in PyTorch.
+    Shape: input (N, C) or (N, C, d1, ...) or (C,); target (N) or (N, d1, ...) or () int64 -> () ((N, d1, ...) with "none").
+
+    Example:
+        >>> nn.NLLLoss()(ft.log(ft.tensor([[0.5, 0.25, 0.25]])), ft.tensor([1]))  # -log(0.25)
+        tensor(1.3863)
+    """
 
     __constants__ = ["ignore_index", "reduction"]
 
@@ -76,14 +122,38 @@ class NLLLoss(_WeightedLoss):
 
 
 class BCELoss(_WeightedLoss):
-    """Binary cross entropy of probabilities in [0, 1]."""
+    """Binary cross entropy of probabilities: l_i = -w_i (t_i log(x_i) + (1 - t_i) log(1 - x_i)), the logs clamped at -100.
+
+    Args:
+        weight: rescaling of each element's loss, broadcast to the input (default None).
+        reduction: "none" (per-element losses), "mean" (default) or "sum".
+        size_average, reduce: deprecated; they map onto reduction as in PyTorch.
+    Shape: input (*) in [0, 1], target (*) of the same shape -> () ((*) with reduction "none").
+
+    Example:
+        >>> nn.BCELoss()(ft.tensor([0.5, 0.9]), ft.tensor([1.0, 1.0]))
+        tensor(0.3993)
+    """
 
     def forward(self, input, target):
         return F.binary_cross_entropy(input, target, weight=self.weight, reduction=self.reduction)
 
 
 class BCEWithLogitsLoss(_Loss):
-    """Sigmoid + binary cross entropy, computed stably; pos_weight rescales the positive term per class."""
+    """Sigmoid and binary cross entropy in one numerically stable expression:
+    l_i = -w_i (p t_i log(sigmoid(x_i)) + (1 - t_i) log(1 - sigmoid(x_i))), p the pos_weight.
+
+    Args:
+        weight: rescaling of each element's loss, broadcast to the input (default None).
+        pos_weight: weight of the positive term per class, broadcast along the last dim (default None).
+        reduction: "none" (per-element losses), "mean" (default) or "sum".
+        size_average, reduce: deprecated; they map onto reduction as in PyTorch.
+    Shape: input (*) logits, target (*) of the same shape -> () ((*) with reduction "none").
+
+    Example:
+        >>> nn.BCEWithLogitsLoss()(ft.tensor([0.0, 2.0]), ft.tensor([1.0, 1.0]))
+        tensor(0.4100)
+    """
 
     def __init__(self, weight=None, size_average=None, reduce=None, reduction="mean", pos_weight=None):
         super().__init__(size_average, reduce, reduction)
@@ -96,7 +166,22 @@ class BCEWithLogitsLoss(_Loss):
 
 
 class KLDivLoss(_Loss):
-    """KL divergence target * (log target - input), input as log-probabilities; "batchmean" divides by N."""
+    """Kullback-Leibler divergence with log-probability input: l_i = t_i (log t_i - x_i).
+
+    "batchmean" (the mathematical KL divergence) divides the sum by the batch size N; "mean"
+    divides by the number of elements.
+
+    Args:
+        log_target: the target is given as log-probabilities too (default False).
+        reduction: "none", "batchmean", "mean" (default) or "sum".
+        size_average, reduce: deprecated; they map onto reduction as in PyTorch.
+    Shape: input (*) log-probabilities, target (*) of the same shape -> () ((*) with reduction "none").
+
+    Example:
+        >>> kl = nn.KLDivLoss(reduction="batchmean")
+        >>> kl(ft.log(ft.tensor([[0.5, 0.5]])), ft.tensor([[0.25, 0.75]]))
+        tensor(0.1308)
+    """
 
     __constants__ = ["reduction"]
 
@@ -109,7 +194,18 @@ class KLDivLoss(_Loss):
 
 
 class SmoothL1Loss(_Loss):
-    """Quadratic below |d| < beta, linear above (Huber loss divided by beta)."""
+    """Smooth L1: l_i = 0.5 d_i^2 / beta where |d_i| < beta, else |d_i| - 0.5 beta, with d = input - target.
+
+    Args:
+        beta: where the loss changes from quadratic to linear, >= 0; 0 gives L1 (default 1.0).
+        reduction: "none" (per-element losses), "mean" (default) or "sum".
+        size_average, reduce: deprecated; they map onto reduction as in PyTorch.
+    Shape: input (*), target (*) of the same shape -> () ((*) with reduction "none").
+
+    Example:
+        >>> nn.SmoothL1Loss()(ft.tensor([0.0, 0.0]), ft.tensor([0.5, 3.0]))
+        tensor(1.3125)
+    """
 
     __constants__ = ["reduction"]
 
@@ -122,7 +218,17 @@ class SmoothL1Loss(_Loss):
 
 
 class HuberLoss(_Loss):
-    """0.5 d^2 below |d| < delta, delta (|d| - 0.5 delta) above."""
+    """Huber loss: l_i = 0.5 d_i^2 where |d_i| < delta, else delta (|d_i| - 0.5 delta), with d = input - target.
+
+    Args:
+        reduction: "none" (per-element losses), "mean" (default) or "sum".
+        delta: where the loss changes from quadratic to linear, > 0 (default 1.0).
+    Shape: input (*), target (*) of the same shape -> () ((*) with reduction "none").
+
+    Example:
+        >>> nn.HuberLoss(delta=2.0)(ft.tensor([0.0, 0.0]), ft.tensor([1.0, 4.0]))
+        tensor(3.2500)
+    """
 
     __constants__ = ["reduction", "delta"]
 
@@ -135,7 +241,19 @@ class HuberLoss(_Loss):
 
 
 class CosineEmbeddingLoss(_Loss):
-    """1 - cos(x1, x2) for target 1; max(0, cos(x1, x2) - margin) for target -1."""
+    """Cosine embedding loss: l_n = 1 - cos(x1_n, x2_n) for y_n = 1, max(0, cos(x1_n, x2_n) - margin) for y_n = -1.
+
+    Args:
+        margin: in [-1, 1], 0 to 0.5 suggested (default 0.0).
+        reduction: "none" (per-element losses), "mean" (default) or "sum".
+        size_average, reduce: deprecated; they map onto reduction as in PyTorch.
+    Shape: input1 (N, D) or (D), input2 of the same shape, target (N) or () of 1 / -1 -> () ((N) with "none").
+
+    Example:
+        >>> loss = nn.CosineEmbeddingLoss()
+        >>> loss(ft.tensor([[1.0, 0.0], [1.0, 0.0]]), ft.tensor([[0.0, 1.0], [1.0, 1.0]]), ft.tensor([1, -1]))
+        tensor(0.8536)
+    """
 
     __constants__ = ["margin", "reduction"]
 
@@ -148,7 +266,18 @@ class CosineEmbeddingLoss(_Loss):
 
 
 class MarginRankingLoss(_Loss):
-    """max(0, -target (x1 - x2) + margin)."""
+    """Margin ranking loss: l_i = max(0, -y_i (x1_i - x2_i) + margin), y = 1 when x1 should rank higher, -1 otherwise.
+
+    Args:
+        margin: the required gap (default 0.0).
+        reduction: "none" (per-element losses), "mean" (default) or "sum".
+        size_average, reduce: deprecated; they map onto reduction as in PyTorch.
+    Shape: input1 (N) or (), input2 and target of the same shape -> () ((N) with reduction "none").
+
+    Example:
+        >>> nn.MarginRankingLoss(margin=0.5)(ft.tensor([1.0, 2.0]), ft.tensor([2.0, 1.0]), ft.tensor([1.0, 1.0]))
+        tensor(0.7500)
+    """
 
     __constants__ = ["margin", "reduction"]
 
@@ -161,7 +290,21 @@ class MarginRankingLoss(_Loss):
 
 
 class TripletMarginLoss(_Loss):
-    """max(0, d(a, p) - d(a, n) + margin) with p-norm distances."""
+    """Triplet margin loss: l_i = max(0, d(a_i, p_i) - d(a_i, n_i) + margin), d(x, y) = ||x - y + eps||_p.
+
+    Args:
+        margin: the required gap, > 0 (default 1.0).
+        p: the norm degree of the distance (default 2.0).
+        eps: added to the difference for numerical stability (default 1e-6).
+        swap: use min(d(a, n), d(p, n)) as the negative distance (default False).
+        reduction: "none" (per-element losses), "mean" (default) or "sum".
+        size_average, reduce: deprecated; they map onto reduction as in PyTorch.
+    Shape: anchor (N, D) or (D), positive and negative of the same shape -> () ((N) with reduction "none").
+
+    Example:
+        >>> nn.TripletMarginLoss()(ft.tensor([[0.0, 0.0]]), ft.tensor([[3.0, 4.0]]), ft.tensor([[0.0, 1.0]]))
+        tensor(5.0000)
+    """
 
     __constants__ = ["margin", "p", "eps", "swap", "reduction"]
 
@@ -180,7 +323,23 @@ class TripletMarginLoss(_Loss):
 
 
 class CTCLoss(_Loss):
-    """Connectionist temporal classification loss: forward(log_probs, targets, input_lengths, target_lengths)."""
+    """Connectionist temporal classification loss: -log of the total probability of the alignments of
+    each target; forward(log_probs, targets, input_lengths, target_lengths).
+
+    "mean" divides each sequence's loss by its target length, then averages over the batch.
+
+    Args:
+        blank: the blank label's index (default 0).
+        reduction: "none" (per-sequence losses), "mean" (default) or "sum".
+        zero_infinity: replace infinite losses (impossible alignments) and their gradients by 0 (default False).
+    Shape: log_probs (T, N, C) or (T, C) log-softmax outputs; targets (N, S) padded or (sum of
+        target_lengths,) concatenated; input_lengths (N), target_lengths (N) -> () ((N) with "none").
+
+    Example:
+        >>> log_probs = ft.zeros(3, 1, 2).log_softmax(2)  # T=3 steps, classes {blank, 1}
+        >>> nn.CTCLoss(reduction="none")(log_probs, ft.tensor([[1]]), ft.tensor([3]), ft.tensor([1]))  # -log(6/8)
+        tensor([0.2877])
+    """
 
     __constants__ = ["blank", "reduction"]
 
@@ -195,7 +354,18 @@ class CTCLoss(_Loss):
 
 
 class HingeEmbeddingLoss(_Loss):
-    """x for target 1, max(0, margin - x) for target -1."""
+    """Hinge embedding loss: l_i = x_i for y_i = 1, max(0, margin - x_i) for y_i = -1 (x often a distance).
+
+    Args:
+        margin: the margin for the -1 targets (default 1.0).
+        reduction: "none" (per-element losses), "mean" (default) or "sum".
+        size_average, reduce: deprecated; they map onto reduction as in PyTorch.
+    Shape: input (*), target (*) of 1 / -1 of the same shape -> () ((*) with reduction "none").
+
+    Example:
+        >>> nn.HingeEmbeddingLoss()(ft.tensor([0.3, 2.0]), ft.tensor([1.0, -1.0]))
+        tensor(0.1500)
+    """
 
     __constants__ = ["margin", "reduction"]
 
@@ -208,21 +378,56 @@ class HingeEmbeddingLoss(_Loss):
 
 
 class SoftMarginLoss(_Loss):
-    """log(1 + exp(-target * input))."""
+    """Two-class logistic loss: l_i = log(1 + exp(-y_i x_i)) for targets y_i of 1 / -1.
+
+    Args:
+        reduction: "none" (per-element losses), "mean" (default) or "sum".
+        size_average, reduce: deprecated; they map onto reduction as in PyTorch.
+    Shape: input (*), target (*) of the same shape -> () ((*) with reduction "none").
+
+    Example:
+        >>> nn.SoftMarginLoss()(ft.tensor([0.0, 0.0]), ft.tensor([1.0, -1.0]))  # log(2)
+        tensor(0.6931)
+    """
 
     def forward(self, input, target):
         return F.soft_margin_loss(input, target, reduction=self.reduction)
 
 
 class MultiLabelSoftMarginLoss(_WeightedLoss):
-    """Per-class binary cross entropy with logits, averaged over classes."""
+    """Multi-label one-versus-all loss: l_n = -(1/C) sum_c w_c (y_nc log sigmoid(x_nc) + (1 - y_nc) log sigmoid(-x_nc)).
+
+    Args:
+        weight: (C,) per-class rescaling (default None).
+        reduction: "none" (per-element losses), "mean" (default) or "sum".
+        size_average, reduce: deprecated; they map onto reduction as in PyTorch.
+    Shape: input (N, C) logits, target (N, C) of 0 / 1 -> () ((N) with reduction "none").
+
+    Example:
+        >>> nn.MultiLabelSoftMarginLoss()(ft.tensor([[0.0, 0.0]]), ft.tensor([[1.0, 0.0]]))  # log(2)
+        tensor(0.6931)
+    """
 
     def forward(self, input, target):
         return F.multilabel_soft_margin_loss(input, target, weight=self.weight, reduction=self.reduction)
 
 
 class PoissonNLLLoss(_Loss):
-    """Negative log-likelihood of a Poisson target with rate exp(input) (log_input) or input."""
+    """Poisson negative log-likelihood of target t with rate exp(x) (log_input): l_i = exp(x_i) - t_i x_i,
+    or with rate x: l_i = x_i - t_i log(x_i + eps).
+
+    Args:
+        log_input: the input is the log of the rate (default True).
+        full: add Stirling's approximation t log t - t + 0.5 log(2 pi t) of log(t!) where t > 1 (default False).
+        eps: keeps log away from 0 when log_input=False (default 1e-8).
+        reduction: "none" (per-element losses), "mean" (default) or "sum".
+        size_average, reduce: deprecated; they map onto reduction as in PyTorch.
+    Shape: input (*), target (*) of the same shape -> () ((*) with reduction "none").
+
+    Example:
+        >>> nn.PoissonNLLLoss()(ft.tensor([0.0, 1.0]), ft.tensor([1.0, 2.0]))
+        tensor(0.8591)
+    """
 
     def __init__(self, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None, reduction="mean"):
         super().__init__(size_average, reduce, reduction)
@@ -236,7 +441,20 @@ class PoissonNLLLoss(_Loss):
 
 
 class GaussianNLLLoss(_Loss):
-    """Negative log-likelihood of a Gaussian target: forward(input, target, var)."""
+    """Gaussian negative log-likelihood of target t with mean x and variance v: forward(input, target, var),
+    l_i = 0.5 (log(max(v_i, eps)) + (x_i - t_i)^2 / max(v_i, eps)) (+ 0.5 log(2 pi) when full).
+
+    Args:
+        full: add the constant 0.5 log(2 pi) (default False; keyword only, as are the others).
+        eps: the smallest variance used, for stability (default 1e-6).
+        reduction: "none" (per-element losses), "mean" (default) or "sum".
+    Shape: input (N, *) or (*), target of the same shape, var of the same shape or with one dim fewer or
+        of size 1 in the last dim (heteroscedastic) or a float -> () (the input's shape with "none").
+
+    Example:
+        >>> nn.GaussianNLLLoss()(ft.tensor([0.0, 1.0]), ft.tensor([1.0, 1.0]), ft.tensor([1.0, 1.0]))
+        tensor(0.2500)
+    """
 
     def __init__(self, *, full=False, eps=1e-6, reduction="mean"):
         super().__init__(reduction=reduction)

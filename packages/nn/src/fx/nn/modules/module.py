@@ -44,15 +44,7 @@ def _forward_unimplemented(self, *input):
 class Module(StateDictMixin):
     """Base class of all layers; assign Parameters, buffers and Modules as attributes to register them.
 
-    Example:
-        >>> class Net(Module):
-        ...     def __init__(self):
-        ...         super().__init__()
-        ...         self.fc = fx.nn.Linear(4, 2)
-        ...     def forward(self, x):
-        ...         return self.fc(x).relu()
-        >>> [n for n, _ in Net().named_parameters()]
-        ['fc.weight', 'fc.bias']
+    The reference texts of Module and its methods are in fx/nn/_docs_module.py.
     """
 
     dump_patches = False

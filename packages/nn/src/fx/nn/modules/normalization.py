@@ -58,6 +58,7 @@ class _NormBase(Module):
         self.reset_parameters()
 
     def reset_running_stats(self):
+        """Set running_mean to 0, running_var to 1 and num_batches_tracked to 0."""
         if self.track_running_stats:
             with no_grad():
                 self.running_mean.zero_()
@@ -65,6 +66,7 @@ class _NormBase(Module):
                 self.num_batches_tracked.zero_()
 
     def reset_parameters(self):
+        """Reset the running statistics, weight to 1 and bias to 0."""
         self.reset_running_stats()
         _reset_affine(self)
 
@@ -106,28 +108,93 @@ class _BatchNorm(_NormBase):
 
 
 class BatchNorm1d(_BatchNorm):
-    """Batch normalization of (N, C) or (N, C, L) per channel C.
+    """Batch normalization y = (x - mean) / sqrt(var + eps) * weight + bias per channel of (N, C) or (N, C, L).
 
-    Training normalizes with the batch's mean and (biased) variance and updates running_mean /
-    running_var (unbiased) with `momentum` (None: cumulative average); eval uses the running ones.
+    Training normalizes with the batch's mean and (biased) variance and blends them into
+    running_mean / running_var (unbiased variance): running = (1 - momentum) running + momentum
+    stat. Eval mode normalizes with the running statistics.
+
+    Args:
+        num_features: C, the number of channels.
+        eps: added to the variance for numerical stability (default 1e-5).
+        momentum: the weight of the new batch statistic in the running averages (default 0.1);
+            None uses a cumulative average.
+        affine: whether to learn a per-channel weight and bias (default True).
+        track_running_stats: keep running averages for eval mode (default True); without them
+            the batch statistics are used in eval mode too.
+        device, dtype: where and of what dtype the parameters and buffers are created.
+        bias: False leaves out the learned bias (keyword only).
+    Shape: input (N, C) or (N, C, L) -> output of the same shape.
+
+    Attributes:
+        weight: (C,), ones; bias: (C,), zeros (when affine).
+        running_mean: (C,), zeros; running_var: (C,), ones; num_batches_tracked: int64 0 (buffers,
+            when track_running_stats).
 
     Example:
-        >>> m = BatchNorm1d(3)
-        >>> m(fx.tensor.randn(8, 3)).shape
-        fx.tensor.Size([8, 3])
+        >>> m = nn.BatchNorm1d(2)
+        >>> m(ft.tensor([[1.0, 2.0], [3.0, 6.0]])).detach()
+        tensor([[-1.0000, -1.0000],
+                [ 1.0000,  1.0000]])
+        >>> m.running_mean, m.running_var
+        (tensor([0.2000, 0.4000]), tensor([1.1000, 1.7000]))
     """
 
     _dims = (2, 3)
 
 
 class BatchNorm2d(_BatchNorm):
-    """Batch normalization of (N, C, H, W) per channel C (see BatchNorm1d)."""
+    """Batch normalization per channel of (N, C, H, W), over N, H and W (see BatchNorm1d for the statistics).
+
+    Args:
+        num_features: C, the number of channels.
+        eps: added to the variance for numerical stability (default 1e-5).
+        momentum: the weight of the new batch statistic in the running averages (default 0.1);
+            None uses a cumulative average.
+        affine: whether to learn a per-channel weight and bias (default True).
+        track_running_stats: keep running averages for eval mode (default True); without them
+            the batch statistics are used in eval mode too.
+        device, dtype: where and of what dtype the parameters and buffers are created.
+        bias: False leaves out the learned bias (keyword only).
+    Shape: input (N, C, H, W) -> output of the same shape.
+
+    Attributes:
+        weight: (C,), ones; bias: (C,), zeros (when affine).
+        running_mean: (C,), zeros; running_var: (C,), ones; num_batches_tracked: int64 0 (buffers,
+            when track_running_stats).
+
+    Example:
+        >>> nn.BatchNorm2d(100)(ft.randn(20, 100, 35, 45)).shape
+        fx.tensor.Size([20, 100, 35, 45])
+    """
 
     _dims = (4,)
 
 
 class BatchNorm3d(_BatchNorm):
-    """Batch normalization of (N, C, D, H, W) per channel C (see BatchNorm1d)."""
+    """Batch normalization per channel of (N, C, D, H, W), over N, D, H and W (see BatchNorm1d for the statistics).
+
+    Args:
+        num_features: C, the number of channels.
+        eps: added to the variance for numerical stability (default 1e-5).
+        momentum: the weight of the new batch statistic in the running averages (default 0.1);
+            None uses a cumulative average.
+        affine: whether to learn a per-channel weight and bias (default True).
+        track_running_stats: keep running averages for eval mode (default True); without them
+            the batch statistics are used in eval mode too.
+        device, dtype: where and of what dtype the parameters and buffers are created.
+        bias: False leaves out the learned bias (keyword only).
+    Shape: input (N, C, D, H, W) -> output of the same shape.
+
+    Attributes:
+        weight: (C,), ones; bias: (C,), zeros (when affine).
+        running_mean: (C,), zeros; running_var: (C,), ones; num_batches_tracked: int64 0 (buffers,
+            when track_running_stats).
+
+    Example:
+        >>> nn.BatchNorm3d(4)(ft.randn(2, 4, 3, 5, 5)).shape
+        fx.tensor.Size([2, 4, 3, 5, 5])
+    """
 
     _dims = (5,)
 
@@ -158,23 +225,65 @@ class _InstanceNorm(_NormBase):
 
 
 class InstanceNorm1d(_InstanceNorm):
-    """Normalize each channel of each sample of (N, C, L) or (C, L) over L."""
+    """Instance normalization: (x - mean) / sqrt(var + eps) of each channel of each sample of (N, C, L) or (C, L), over L.
+
+    Args:
+        num_features: C, the number of channels.
+        eps: added to the variance for numerical stability (default 1e-5).
+        momentum: the weight of the new statistic in the running averages (default 0.1).
+        affine: whether to learn a per-channel weight (ones) and bias (zeros) (default False).
+        track_running_stats: keep running averages of mean and variance for eval mode (default False).
+        device, dtype: where and of what dtype the parameters and buffers are created.
+        bias: False leaves out the learned bias (keyword only).
+    Shape: input (N, C, L) or (C, L) -> output of the same shape.
+
+    Example:
+        >>> nn.InstanceNorm1d(2)(ft.tensor([[[1.0, 3.0], [2.0, 6.0]]]))
+        tensor([[[-1.0000,  1.0000],
+                 [-1.0000,  1.0000]]])
+    """
 
     _spatial = 1
 
 
 class InstanceNorm2d(_InstanceNorm):
-    """Normalize each channel of each sample of (N, C, H, W) or (C, H, W) over H, W.
+    """Instance normalization of each channel of each sample of (N, C, H, W) or (C, H, W), over H and W.
 
-    affine (default False) adds per-channel weight/bias; track_running_stats (default False) keeps
-    running statistics that eval mode uses.
+    Args:
+        num_features: C, the number of channels.
+        eps: added to the variance for numerical stability (default 1e-5).
+        momentum: the weight of the new statistic in the running averages (default 0.1).
+        affine: whether to learn a per-channel weight (ones) and bias (zeros) (default False).
+        track_running_stats: keep running averages of mean and variance for eval mode (default False).
+        device, dtype: where and of what dtype the parameters and buffers are created.
+        bias: False leaves out the learned bias (keyword only).
+    Shape: input (N, C, H, W) or (C, H, W) -> output of the same shape.
+
+    Example:
+        >>> nn.InstanceNorm2d(100, affine=True)(ft.randn(20, 100, 35, 45)).shape
+        fx.tensor.Size([20, 100, 35, 45])
     """
 
     _spatial = 2
 
 
 class InstanceNorm3d(_InstanceNorm):
-    """Normalize each channel of each sample of (N, C, D, H, W) over D, H, W."""
+    """Instance normalization of each channel of each sample of (N, C, D, H, W) or (C, D, H, W), over D, H and W.
+
+    Args:
+        num_features: C, the number of channels.
+        eps: added to the variance for numerical stability (default 1e-5).
+        momentum: the weight of the new statistic in the running averages (default 0.1).
+        affine: whether to learn a per-channel weight (ones) and bias (zeros) (default False).
+        track_running_stats: keep running averages of mean and variance for eval mode (default False).
+        device, dtype: where and of what dtype the parameters and buffers are created.
+        bias: False leaves out the learned bias (keyword only).
+    Shape: input (N, C, D, H, W) or (C, D, H, W) -> output of the same shape.
+
+    Example:
+        >>> nn.InstanceNorm3d(4)(ft.randn(2, 4, 3, 5, 5)).shape
+        fx.tensor.Size([2, 4, 3, 5, 5])
+    """
 
     _spatial = 3
 
@@ -184,11 +293,24 @@ def _shape(normalized_shape):
 
 
 class LayerNorm(Module):
-    """Normalize over the trailing `normalized_shape` dims, then weight * x + bias (elementwise).
+    """Layer normalization (x - mean) / sqrt(var + eps) * weight + bias, statistics over the trailing dims.
+
+    Args:
+        normalized_shape: the trailing shape to normalize over (an int or a tuple).
+        eps: added to the (biased) variance for numerical stability (default 1e-5).
+        elementwise_affine: whether to learn weight and bias of normalized_shape (default True).
+        bias: whether to learn the bias too (default True).
+        device, dtype: where and of what dtype the parameters are created.
+    Shape: input (*, normalized_shape) -> output of the same shape.
+
+    Attributes:
+        weight: normalized_shape, ones; bias: normalized_shape, zeros.
 
     Example:
-        >>> LayerNorm(4)(fx.tensor.randn(2, 4)).shape
-        fx.tensor.Size([2, 4])
+        >>> nn.LayerNorm(2)(ft.tensor([[1.0, 3.0]])).detach()
+        tensor([[-1.0000,  1.0000]])
+        >>> nn.LayerNorm([5, 10, 10])(ft.randn(20, 5, 10, 10)).shape
+        fx.tensor.Size([20, 5, 10, 10])
     """
 
     __constants__ = ["normalized_shape", "eps", "elementwise_affine"]
@@ -202,6 +324,7 @@ class LayerNorm(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
+        """Set weight to 1 and bias to 0."""
         _reset_affine(self)
 
     def forward(self, input):
@@ -213,7 +336,25 @@ class LayerNorm(Module):
 
 
 class GroupNorm(Module):
-    """Normalize (N, C, *) over groups of C / num_groups channels, then a per-channel affine map."""
+    """Group normalization: (x - mean) / sqrt(var + eps) over each group of C / num_groups channels
+    (and all spatial positions) of each sample, then a per-channel weight * x + bias.
+
+    Args:
+        num_groups: the number of groups; it divides num_channels.
+        num_channels: C.
+        eps: added to the variance for numerical stability (default 1e-5).
+        affine: whether to learn a per-channel weight and bias (default True).
+        device, dtype: where and of what dtype the parameters are created.
+        bias: False leaves out the learned bias (keyword only).
+    Shape: input (N, C, *) -> output of the same shape.
+
+    Attributes:
+        weight: (C,), ones; bias: (C,), zeros.
+
+    Example:
+        >>> nn.GroupNorm(2, 4)(ft.randn(20, 4, 10, 10)).shape
+        fx.tensor.Size([20, 4, 10, 10])
+    """
 
     __constants__ = ["num_groups", "num_channels", "eps", "affine"]
 
@@ -229,6 +370,7 @@ class GroupNorm(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
+        """Set weight to 1 and bias to 0."""
         _reset_affine(self)
 
     def forward(self, input):
@@ -239,7 +381,22 @@ class GroupNorm(Module):
 
 
 class RMSNorm(Module):
-    """x / sqrt(mean(x^2) + eps) * weight over the trailing dims; eps None is the dtype's epsilon."""
+    """Root-mean-square normalization x / sqrt(mean(x^2) + eps) * weight, the mean over the trailing dims.
+
+    Args:
+        normalized_shape: the trailing shape to normalize over (an int or a tuple).
+        eps: added to the mean square (default None: the input dtype's machine epsilon).
+        elementwise_affine: whether to learn a weight of normalized_shape (default True).
+        device, dtype: where and of what dtype the weight is created.
+    Shape: input (*, normalized_shape) -> output of the same shape.
+
+    Attributes:
+        weight: normalized_shape, ones.
+
+    Example:
+        >>> nn.RMSNorm(2)(ft.tensor([[3.0, 4.0]])).detach()
+        tensor([[0.8485, 1.1314]])
+    """
 
     __constants__ = ["normalized_shape", "eps", "elementwise_affine"]
 
@@ -253,6 +410,7 @@ class RMSNorm(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
+        """Set weight to 1."""
         if self.weight is not None:
             init.ones_(self.weight)
 
@@ -264,7 +422,19 @@ class RMSNorm(Module):
 
 
 class LocalResponseNorm(Module):
-    """Normalize each element by the sum of squares over `size` neighbouring channels."""
+    """Local response normalization x / (k + alpha / size * sum of x^2 over `size` neighbouring channels)^beta.
+
+    Args:
+        size: the number of neighbouring channels summed over.
+        alpha: the multiplicative factor (default 1e-4).
+        beta: the exponent (default 0.75).
+        k: the additive factor (default 1.0).
+    Shape: input (N, C, *) -> output of the same shape.
+
+    Example:
+        >>> nn.LocalResponseNorm(2)(ft.randn(32, 5, 24, 24)).shape
+        fx.tensor.Size([32, 5, 24, 24])
+    """
 
     __constants__ = ["size", "alpha", "beta", "k"]
 

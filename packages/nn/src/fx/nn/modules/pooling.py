@@ -31,11 +31,21 @@ class _MaxPoolNd(Module):
 
 
 class MaxPool1d(_MaxPoolNd):
-    """Max over sliding windows of (N, C, L) or (C, L); return_indices also gives the argmax positions.
+    """1-d max pooling: the maximum of each sliding window of (N, C, L) or (C, L).
+
+    Args:
+        kernel_size: the window size.
+        stride: the step between windows (default kernel_size).
+        padding: -inf padding added on both sides, at most kernel_size / 2 (default 0).
+        dilation: the spacing between window elements (default 1).
+        return_indices: also return the flat index of each maximum along L (for MaxUnpool).
+        ceil_mode: round the output size up instead of down (default False).
+    Shape: input (N, C, L) or (C, L) -> output (N, C, L_out) or (C, L_out), with
+        L_out = floor((L + 2 padding - dilation (kernel_size - 1) - 1) / stride + 1) (ceil with ceil_mode).
 
     Example:
-        >>> MaxPool1d(2)(fx.tensor.tensor([[1.0, 3.0, 2.0, 0.0]])).tolist()
-        [[3.0, 2.0]]
+        >>> nn.MaxPool1d(2)(ft.tensor([[1.0, 3.0, 2.0, 0.0]]))
+        tensor([[3., 2.]])
     """
 
     def forward(self, input):
@@ -44,9 +54,24 @@ class MaxPool1d(_MaxPoolNd):
 
 
 class MaxPool2d(_MaxPoolNd):
-    """Max over sliding (kH, kW) windows of (N, C, H, W) or (C, H, W).
+    """2-d max pooling: the maximum of each sliding (kH, kW) window of (N, C, H, W) or (C, H, W).
 
-    Shape: H_out = floor((H + 2 padding - dilation (kH - 1) - 1) / stride + 1) (ceil with ceil_mode).
+    Args:
+        kernel_size: the window size, an int or an (h, w) pair (as are stride, padding and dilation).
+        stride: the step between windows (default kernel_size).
+        padding: -inf padding added on both sides, at most kernel_size / 2 (default 0).
+        dilation: the spacing between window elements (default 1).
+        return_indices: also return the flat index of each maximum in its H * W plane (for MaxUnpool).
+        ceil_mode: round the output size up instead of down (default False).
+    Shape: input (N, C, H, W) or (C, H, W) -> output (N, C, H_out, W_out) or (C, H_out, W_out), with
+        H_out = floor((H + 2 padding[0] - dilation[0] (kH - 1) - 1) / stride[0] + 1) (ceil with ceil_mode).
+
+    Example:
+        >>> nn.MaxPool2d(2)(ft.arange(16.).reshape(1, 1, 4, 4))
+        tensor([[[[ 5.,  7.],
+                  [13., 15.]]]])
+        >>> nn.MaxPool2d(3, stride=2)(ft.randn(20, 16, 50, 32)).shape
+        fx.tensor.Size([20, 16, 24, 15])
     """
 
     def forward(self, input):
@@ -55,7 +80,21 @@ class MaxPool2d(_MaxPoolNd):
 
 
 class AvgPool1d(Module):
-    """Mean over sliding windows of (N, C, L) or (C, L)."""
+    """1-d average pooling: the mean of each sliding window of (N, C, L) or (C, L).
+
+    Args:
+        kernel_size: the window size.
+        stride: the step between windows (default kernel_size).
+        padding: zeros added on both sides, at most kernel_size / 2 (default 0).
+        ceil_mode: round the output size up instead of down (default False).
+        count_include_pad: count the padding zeros in the divisor (default True).
+    Shape: input (N, C, L) or (C, L) -> output (N, C, L_out) or (C, L_out), with
+        L_out = floor((L + 2 padding - kernel_size) / stride + 1).
+
+    Example:
+        >>> nn.AvgPool1d(2)(ft.tensor([[1.0, 3.0, 2.0, 0.0]]))
+        tensor([[2., 1.]])
+    """
 
     __constants__ = ["kernel_size", "stride", "padding", "ceil_mode", "count_include_pad"]
 
@@ -75,7 +114,23 @@ class AvgPool1d(Module):
 
 
 class AvgPool2d(Module):
-    """Mean over sliding windows of (N, C, H, W) or (C, H, W); divisor_override replaces the window size."""
+    """2-d average pooling: the mean of each sliding (kH, kW) window of (N, C, H, W) or (C, H, W).
+
+    Args:
+        kernel_size: the window size, an int or an (h, w) pair (as are stride and padding).
+        stride: the step between windows (default kernel_size).
+        padding: zeros added on both sides, at most kernel_size / 2 (default 0).
+        ceil_mode: round the output size up instead of down (default False).
+        count_include_pad: count the padding zeros in the divisor (default True).
+        divisor_override: divide every window sum by this instead of the window size.
+    Shape: input (N, C, H, W) or (C, H, W) -> output (N, C, H_out, W_out) or (C, H_out, W_out), with
+        H_out = floor((H + 2 padding[0] - kH) / stride[0] + 1) (W_out likewise).
+
+    Example:
+        >>> nn.AvgPool2d(2)(ft.arange(16.).reshape(1, 1, 4, 4))
+        tensor([[[[ 2.5000,  4.5000],
+                  [10.5000, 12.5000]]]])
+    """
 
     __constants__ = ["kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override"]
 
@@ -113,14 +168,41 @@ class _LPPoolNd(Module):
 
 
 class LPPool1d(_LPPoolNd):
-    """(sum over each window of x^p)^(1/p) over (N, C, L)."""
+    """1-d power-average pooling: (sum over each window of x^p)^(1/p) over (N, C, L) or (C, L).
+
+    Args:
+        norm_type: p (p = 1 is sum pooling).
+        kernel_size: the window size.
+        stride: the step between windows (default kernel_size).
+        ceil_mode: round the output size up instead of down (default False).
+    Shape: input (N, C, L) or (C, L) -> output (N, C, L_out) or (C, L_out),
+        L_out = floor((L - kernel_size) / stride + 1).
+
+    Example:
+        >>> nn.LPPool1d(2, 2)(ft.tensor([[3.0, 4.0, 0.0, 1.0]]))
+        tensor([[5., 1.]])
+    """
 
     def forward(self, input):
         return F.lp_pool1d(input, float(self.norm_type), self.kernel_size, self.stride, self.ceil_mode)
 
 
 class LPPool2d(_LPPoolNd):
-    """(sum over each window of x^p)^(1/p) over (N, C, H, W)."""
+    """2-d power-average pooling: (sum over each (kH, kW) window of x^p)^(1/p) over (N, C, H, W) or (C, H, W).
+
+    Args:
+        norm_type: p (p = 1 is sum pooling).
+        kernel_size: the window size, an int or an (h, w) pair.
+        stride: the step between windows (default kernel_size).
+        ceil_mode: round the output size up instead of down (default False).
+    Shape: input (N, C, H, W) or (C, H, W) -> output (N, C, H_out, W_out) or (C, H_out, W_out),
+        H_out = floor((H - kH) / stride[0] + 1) (W_out likewise).
+
+    Example:
+        >>> nn.LPPool2d(1, 2)(ft.arange(16.).reshape(1, 1, 4, 4))
+        tensor([[[[10., 18.],
+                  [42., 50.]]]])
+    """
 
     def forward(self, input):
         return F.lp_pool2d(input, float(self.norm_type), self.kernel_size, self.stride, self.ceil_mode)
@@ -138,18 +220,35 @@ class _AdaptivePoolNd(Module):
 
 
 class AdaptiveAvgPool1d(_AdaptivePoolNd):
-    """Mean pooling of (N, C, L) to a fixed output length."""
+    """Adaptive average pooling of (N, C, L) or (C, L) to a fixed output length, whatever L is.
+
+    Window i spans [floor(i L / L_out), ceil((i + 1) L / L_out)).
+
+    Args:
+        output_size: L_out.
+    Shape: input (N, C, L) or (C, L) -> output (N, C, L_out) or (C, L_out).
+
+    Example:
+        >>> nn.AdaptiveAvgPool1d(2)(ft.tensor([[1.0, 3.0, 2.0, 0.0, 5.0, 6.0]]))
+        tensor([[2.0000, 3.6667]])
+    """
 
     def forward(self, input):
         return F.adaptive_avg_pool1d(input, self.output_size)
 
 
 class AdaptiveAvgPool2d(_AdaptivePoolNd):
-    """Mean pooling of (N, C, H, W) to a fixed (H_out, W_out); None keeps that input size.
+    """Adaptive average pooling of (N, C, H, W) or (C, H, W) to a fixed (H_out, W_out), whatever H and W are.
+
+    Args:
+        output_size: an int (square output) or an (H_out, W_out) pair; None keeps that input size.
+    Shape: input (N, C, H, W) or (C, H, W) -> output (N, C, H_out, W_out) or (C, H_out, W_out).
 
     Example:
-        >>> AdaptiveAvgPool2d(1)(fx.tensor.ones(2, 3, 5, 7)).shape
+        >>> nn.AdaptiveAvgPool2d(1)(ft.ones(2, 3, 5, 7)).shape
         fx.tensor.Size([2, 3, 1, 1])
+        >>> nn.AdaptiveAvgPool2d((None, 1))(ft.ones(2, 3, 5, 7)).shape
+        fx.tensor.Size([2, 3, 5, 1])
     """
 
     def forward(self, input):
@@ -165,14 +264,34 @@ class _AdaptiveMaxPoolNd(_AdaptivePoolNd):
 
 
 class AdaptiveMaxPool1d(_AdaptiveMaxPoolNd):
-    """Max pooling of (N, C, L) to a fixed output length."""
+    """Adaptive max pooling of (N, C, L) or (C, L) to a fixed output length, whatever L is.
+
+    Args:
+        output_size: L_out.
+        return_indices: also return the index of each maximum along L (default False).
+    Shape: input (N, C, L) or (C, L) -> output (N, C, L_out) or (C, L_out).
+
+    Example:
+        >>> nn.AdaptiveMaxPool1d(2)(ft.tensor([[1.0, 3.0, 2.0, 0.0, 5.0, 6.0]]))
+        tensor([[3., 6.]])
+    """
 
     def forward(self, input):
         return F.adaptive_max_pool1d(input, self.output_size, self.return_indices)
 
 
 class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
-    """Max pooling of (N, C, H, W) to a fixed (H_out, W_out); return_indices also gives the argmax."""
+    """Adaptive max pooling of (N, C, H, W) or (C, H, W) to a fixed (H_out, W_out), whatever H and W are.
+
+    Args:
+        output_size: an int (square output) or an (H_out, W_out) pair; None keeps that input size.
+        return_indices: also return the flat index of each maximum in its H * W plane (default False).
+    Shape: input (N, C, H, W) or (C, H, W) -> output (N, C, H_out, W_out) or (C, H_out, W_out).
+
+    Example:
+        >>> nn.AdaptiveMaxPool2d((1, 2))(ft.arange(16.).reshape(1, 1, 4, 4))
+        tensor([[[[13., 15.]]]])
+    """
 
     def forward(self, input):
         return F.adaptive_max_pool2d(input, self.output_size, self.return_indices)

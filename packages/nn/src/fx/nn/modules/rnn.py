@@ -185,12 +185,14 @@ class RNNBase(Module):
 
     @property
     def all_weights(self):
+        """The parameters per layer and direction, as lists in PyTorch's order."""
         return [[getattr(self, n) for n in names] for names in self._all_weights]
 
     def flatten_parameters(self):
         """A no-op (PyTorch packs weights for cuDNN here)."""
 
     def reset_parameters(self):
+        """Redraw every weight and bias from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size))."""
         stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
         for weight in self.parameters():
             init.uniform_(weight, -stdv, stdv)
@@ -318,17 +320,7 @@ class RNNBase(Module):
 
 
 class RNN(RNNBase):
-    """Elman RNN: h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh) (or relu).
-
-    Args: input_size, hidden_size, num_layers=1, nonlinearity='tanh', bias=True, batch_first=False,
-    dropout=0.0 (between layers, training only), bidirectional=False.
-
-    Example:
-        >>> rnn = RNN(10, 20, num_layers=2)
-        >>> out, h_n = rnn(fx.tensor.randn(5, 3, 10))
-        >>> out.shape, h_n.shape
-        (fx.tensor.Size([5, 3, 20]), fx.tensor.Size([2, 3, 20]))
-    """
+    """Elman RNN: h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh) (or relu); full text in fx/nn/_docs_rnn.py."""
 
     def __init__(self, *args, **kwargs):
         if "proj_size" in kwargs:
@@ -347,14 +339,7 @@ class RNN(RNNBase):
 class LSTM(RNNBase):
     """Long short-term memory: gates i, f, g, o = split(x W_ih^T + b_ih + h W_hh^T + b_hh);
     c = sigmoid(f) c + sigmoid(i) tanh(g); h = sigmoid(o) tanh(c) (then h W_hr^T with proj_size).
-
-    forward(input, (h_0, c_0)=None) -> (output, (h_n, c_n)).
-
-    Example:
-        >>> lstm = LSTM(10, 20, batch_first=True, bidirectional=True)
-        >>> out, (h_n, c_n) = lstm(fx.tensor.randn(3, 5, 10))
-        >>> out.shape
-        fx.tensor.Size([3, 5, 40])
+    Full text in fx/nn/_docs_rnn.py.
     """
 
     def __init__(self, *args, **kwargs):
@@ -363,7 +348,7 @@ class LSTM(RNNBase):
 
 class GRU(RNNBase):
     """Gated recurrent unit: r, z = sigmoid(x W_i{r,z}^T + b_i{r,z} + h W_h{r,z}^T + b_h{r,z});
-    n = tanh(x W_in^T + b_in + r (h W_hn^T + b_hn)); h = (1 - z) n + z h."""
+    n = tanh(x W_in^T + b_in + r (h W_hn^T + b_hn)); h = (1 - z) n + z h. Full text in fx/nn/_docs_rnn.py."""
 
     def __init__(self, *args, **kwargs):
         if "proj_size" in kwargs:
@@ -400,6 +385,7 @@ class RNNCellBase(Module):
         return s
 
     def reset_parameters(self):
+        """Redraw every weight and bias from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size))."""
         stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
         for weight in self.parameters():
             init.uniform_(weight, -stdv, stdv)

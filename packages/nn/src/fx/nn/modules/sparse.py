@@ -36,14 +36,27 @@ def _init_weight(module, num_embeddings, embedding_dim, _weight, _freeze, device
 
 
 class Embedding(Module):
-    """A lookup table: row i of `weight` (num_embeddings, embedding_dim) for each index i.
+    """A lookup table: row i of `weight` (num_embeddings, embedding_dim) for each index i of the input.
 
-    padding_idx: that row starts at zero and gets no gradient. max_norm: rows looked up are
-    renormalized in place to at most max_norm (p-norm `norm_type`). Weights ~ N(0, 1).
+    Args:
+        num_embeddings: the number of rows (the vocabulary size).
+        embedding_dim: the size of each row.
+        padding_idx: a row that starts at zero and gets no gradient (default None).
+        max_norm: rows looked up are first renormalized in place to p-norm at most max_norm (default None).
+        norm_type: the p of that norm (default 2.0).
+        scale_grad_by_freq: divide each row's gradient by its count in the batch (default False).
+        sparse: accepted for PyTorch compatibility; gradients are dense.
+        device, dtype: where and of what dtype the weight is created.
+    Shape: input (*) int64 or int32 indices -> output (*, embedding_dim).
+
+    Attributes:
+        weight: (num_embeddings, embedding_dim), drawn from N(0, 1) (the padding_idx row zero).
 
     Example:
-        >>> Embedding(10, 3)(fx.tensor.tensor([[1, 2], [4, 5]])).shape
-        fx.tensor.Size([2, 2, 3])
+        >>> nn.Embedding(10, 3)(ft.tensor([[1, 2, 4, 5], [4, 3, 2, 9]])).shape
+        fx.tensor.Size([2, 4, 3])
+        >>> nn.Embedding(10, 3, padding_idx=0).weight[0].tolist()
+        [0.0, 0.0, 0.0]
     """
 
     __constants__ = ["num_embeddings", "embedding_dim", "padding_idx", "max_norm", "norm_type", "scale_grad_by_freq",
@@ -62,6 +75,7 @@ class Embedding(Module):
         _init_weight(self, num_embeddings, embedding_dim, _weight, _freeze, device, dtype)
 
     def reset_parameters(self):
+        """Redraw weight from N(0, 1), with the padding_idx row zero."""
         init.normal_(self.weight)
         self._fill_padding_idx_with_zero()
 
@@ -91,7 +105,19 @@ class Embedding(Module):
     @classmethod
     def from_pretrained(cls, embeddings, freeze=True, padding_idx=None, max_norm=None, norm_type=2.0,
                         scale_grad_by_freq=False, sparse=False):
-        """An Embedding whose weight is `embeddings` (2-d); freeze=True keeps it out of training."""
+        """An Embedding whose weight is `embeddings` (2-d); freeze=True keeps it out of training.
+
+        Args:
+            embeddings: the (num_embeddings, embedding_dim) weight (its storage is shared).
+            freeze: whether the weight gets no gradient (default True).
+            padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse: as in the constructor.
+
+        Example:
+            >>> emb = nn.Embedding.from_pretrained(ft.arange(6.).reshape(3, 2))
+            >>> emb(ft.tensor([[2, 0]]))
+            tensor([[[4., 5.],
+                     [0., 1.]]])
+        """
         if embeddings.ndim != 2:
             raise AssertionError("Embeddings parameter is expected to be 2-dimensional")
         rows, cols = embeddings.shape
@@ -103,7 +129,29 @@ class EmbeddingBag(Module):
     """Sums, means or maxima of bags of embeddings, without materializing the looked-up rows per bag.
 
     forward(input, offsets=None, per_sample_weights=None): bags are the rows of a 2-d input, or the
-    runs of a 1-d input that start at `offsets`. Output (num_bags, embedding_dim).
+    runs of a 1-d input that start at `offsets`; per_sample_weights (mode "sum") scales each row.
+
+    Args:
+        num_embeddings: the number of rows (the vocabulary size).
+        embedding_dim: the size of each row.
+        max_norm: rows looked up are first renormalized in place to p-norm at most max_norm (default None).
+        norm_type: the p of that norm (default 2.0).
+        scale_grad_by_freq: divide each row's gradient by its count in the batch (default False).
+        mode: "sum", "mean" (default) or "max" of each bag.
+        sparse: accepted for PyTorch compatibility; gradients are dense.
+        include_last_offset: offsets has one more entry, the end of the last bag (default False).
+        padding_idx: a row that starts at zero and is left out of every bag (default None).
+        device, dtype: where and of what dtype the weight is created.
+    Shape: input (B, L) or (M,) with offsets (B,) -> output (B, embedding_dim); an empty bag gives zeros.
+
+    Attributes:
+        weight: (num_embeddings, embedding_dim), drawn from N(0, 1).
+
+    Example:
+        >>> bag = nn.EmbeddingBag.from_pretrained(ft.arange(6.).reshape(3, 2), mode="sum")
+        >>> bag(ft.tensor([0, 1, 2, 2]), ft.tensor([0, 2]))
+        tensor([[ 2.,  4.],
+                [ 8., 10.]])
     """
 
     __constants__ = ["num_embeddings", "embedding_dim", "max_norm", "norm_type", "scale_grad_by_freq", "mode",
@@ -147,7 +195,20 @@ class EmbeddingBag(Module):
     @classmethod
     def from_pretrained(cls, embeddings, freeze=True, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
                         mode="mean", sparse=False, include_last_offset=False, padding_idx=None):
-        """An EmbeddingBag whose weight is `embeddings` (2-d); freeze=True keeps it out of training."""
+        """An EmbeddingBag whose weight is `embeddings` (2-d); freeze=True keeps it out of training.
+
+        Args:
+            embeddings: the (num_embeddings, embedding_dim) weight (its storage is shared).
+            freeze: whether the weight gets no gradient (default True).
+            max_norm, norm_type, scale_grad_by_freq, mode, sparse, include_last_offset, padding_idx:
+                as in the constructor.
+
+        Example:
+            >>> bag = nn.EmbeddingBag.from_pretrained(ft.arange(6.).reshape(3, 2), mode="max")
+            >>> bag(ft.tensor([[0, 1], [2, 0]]))
+            tensor([[2., 3.],
+                    [4., 5.]])
+        """
         if embeddings.ndim != 2:
             raise AssertionError("Embeddings parameter is expected to be 2-dimensional")
         rows, cols = embeddings.shape

@@ -65,11 +65,25 @@ class TransformerEncoderLayer(Module):
 
     norm_first=False: x = norm1(x + sa(x)); x = norm2(x + ff(x)).
     norm_first=True:  x = x + sa(norm1(x)); x = x + ff(norm2(x)).
-    ff(x) = dropout2(linear2(dropout(activation(linear1(x))))); activation: "relu", "gelu" or a callable.
+    sa(x) = dropout1(self_attn(x, x, x)); ff(x) = dropout2(linear2(dropout(activation(linear1(x))))).
+
+    Args:
+        d_model: the model dimension E.
+        nhead: the number of attention heads; it divides d_model.
+        dim_feedforward: the hidden size of the feed-forward block (default 2048).
+        dropout: the dropout probability everywhere in the layer (default 0.1).
+        activation: "relu" (default), "gelu" or a callable of one tensor.
+        layer_norm_eps: the eps of the LayerNorms (default 1e-5).
+        batch_first: inputs and outputs are (N, L, E) instead of (L, N, E) (default False).
+        norm_first: apply each LayerNorm before its block instead of after the residual sum (default False).
+        bias: whether the Linear and LayerNorm layers learn biases (default True).
+        device, dtype: where and of what dtype the parameters are created.
+    forward(src, src_mask=None, src_key_padding_mask=None, is_causal=False); masks as in MultiheadAttention.
+    Shape: src (S, N, E), (N, S, E) with batch_first, or (S, E) -> output of the same shape.
 
     Example:
-        >>> layer = TransformerEncoderLayer(d_model=16, nhead=4, batch_first=True)
-        >>> layer(fx.tensor.randn(2, 5, 16)).shape
+        >>> layer = nn.TransformerEncoderLayer(d_model=16, nhead=4, batch_first=True)
+        >>> layer(ft.randn(2, 5, 16)).shape
         fx.tensor.Size([2, 5, 16])
     """
 
@@ -122,9 +136,26 @@ class TransformerDecoderLayer(Module):
     """Self-attention, attention over the encoder's memory, and a feed-forward block, each with a
     residual connection and LayerNorm (norm1..norm3; norm_first as in TransformerEncoderLayer).
 
+    norm_first=False: x = norm1(x + sa(x)); x = norm2(x + mha(x, memory)); x = norm3(x + ff(x)).
+
+    Args:
+        d_model: the model dimension E.
+        nhead: the number of attention heads; it divides d_model.
+        dim_feedforward: the hidden size of the feed-forward block (default 2048).
+        dropout: the dropout probability everywhere in the layer (default 0.1).
+        activation: "relu" (default), "gelu" or a callable of one tensor.
+        layer_norm_eps: the eps of the LayerNorms (default 1e-5).
+        batch_first: inputs and outputs are (N, L, E) instead of (L, N, E) (default False).
+        norm_first: apply each LayerNorm before its block instead of after the residual sum (default False).
+        bias: whether the Linear and LayerNorm layers learn biases (default True).
+        device, dtype: where and of what dtype the parameters are created.
+    forward(tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
+    memory_key_padding_mask=None, tgt_is_causal=False, memory_is_causal=False).
+    Shape: tgt (T, N, E), memory (S, N, E) ((N, *, E) with batch_first) -> output (T, N, E).
+
     Example:
-        >>> layer = TransformerDecoderLayer(d_model=16, nhead=4)
-        >>> layer(fx.tensor.randn(5, 2, 16), fx.tensor.randn(7, 2, 16)).shape
+        >>> layer = nn.TransformerDecoderLayer(d_model=16, nhead=4)
+        >>> layer(ft.randn(5, 2, 16), ft.randn(7, 2, 16)).shape
         fx.tensor.Size([5, 2, 16])
     """
 
@@ -176,11 +207,19 @@ class TransformerDecoderLayer(Module):
 
 
 class TransformerEncoder(Module):
-    """`num_layers` deep copies of `encoder_layer` (as `layers`), then the optional `norm`.
+    """`num_layers` deep copies of `encoder_layer` (as `layers`), applied in turn, then the optional `norm`.
+
+    Args:
+        encoder_layer: a TransformerEncoderLayer to copy.
+        num_layers: the number of copies.
+        norm: a final normalization module (default None).
+        enable_nested_tensor, mask_check: accepted for PyTorch compatibility (fx has no nested tensors).
+    forward(src, mask=None, src_key_padding_mask=None, is_causal=None); is_causal=None detects a causal mask.
+    Shape: src (S, N, E) ((N, S, E) with batch_first) -> output of the same shape.
 
     Example:
-        >>> enc = TransformerEncoder(TransformerEncoderLayer(16, 4), num_layers=2)
-        >>> enc(fx.tensor.randn(5, 2, 16)).shape
+        >>> enc = nn.TransformerEncoder(nn.TransformerEncoderLayer(16, 4), num_layers=2)
+        >>> enc(ft.randn(5, 2, 16)).shape
         fx.tensor.Size([5, 2, 16])
     """
 
@@ -206,7 +245,21 @@ class TransformerEncoder(Module):
 
 
 class TransformerDecoder(Module):
-    """`num_layers` deep copies of `decoder_layer` (as `layers`), then the optional `norm`."""
+    """`num_layers` deep copies of `decoder_layer` (as `layers`), applied in turn, then the optional `norm`.
+
+    Args:
+        decoder_layer: a TransformerDecoderLayer to copy.
+        num_layers: the number of copies.
+        norm: a final normalization module (default None).
+    forward(tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
+    memory_key_padding_mask=None, tgt_is_causal=None, memory_is_causal=False).
+    Shape: tgt (T, N, E), memory (S, N, E) ((N, *, E) with batch_first) -> output (T, N, E).
+
+    Example:
+        >>> dec = nn.TransformerDecoder(nn.TransformerDecoderLayer(16, 4), num_layers=2)
+        >>> dec(ft.randn(5, 2, 16), ft.randn(7, 2, 16)).shape
+        fx.tensor.Size([5, 2, 16])
+    """
 
     def __init__(self, decoder_layer, num_layers, norm=None):
         super().__init__()
@@ -231,14 +284,23 @@ class Transformer(Module):
     """Encoder-decoder transformer ("Attention Is All You Need"): `encoder` and `decoder` stacks,
     each ending in a LayerNorm; parameters with more than one dim start xavier_uniform_.
 
+    Args:
+        d_model: the model dimension E (default 512).
+        nhead: the number of attention heads (default 8).
+        num_encoder_layers, num_decoder_layers: the depth of each stack (default 6 each).
+        dim_feedforward, dropout, activation, layer_norm_eps, batch_first, norm_first, bias: as in
+            TransformerEncoderLayer (defaults 2048, 0.1, "relu", 1e-5, False, False, True).
+        custom_encoder, custom_decoder: modules used instead of the default stacks (default None).
+        device, dtype: where and of what dtype the parameters are created.
     forward(src, tgt, src_mask=None, tgt_mask=None, memory_mask=None, src_key_padding_mask=None,
     tgt_key_padding_mask=None, memory_key_padding_mask=None, src_is_causal=None, tgt_is_causal=None,
-    memory_is_causal=False): src (S, N, E), tgt (T, N, E) ((N, *, E) with batch_first) -> (T, N, E).
+    memory_is_causal=False).
+    Shape: src (S, N, E), tgt (T, N, E) ((N, *, E) with batch_first) -> output (T, N, E).
 
     Example:
-        >>> model = Transformer(d_model=16, nhead=4, num_encoder_layers=1, num_decoder_layers=1)
-        >>> mask = Transformer.generate_square_subsequent_mask(5)
-        >>> model(fx.tensor.randn(7, 2, 16), fx.tensor.randn(5, 2, 16), tgt_mask=mask).shape
+        >>> model = nn.Transformer(d_model=16, nhead=4, num_encoder_layers=1, num_decoder_layers=1)
+        >>> mask = nn.Transformer.generate_square_subsequent_mask(5)
+        >>> model(ft.randn(7, 2, 16), ft.randn(5, 2, 16), tgt_mask=mask).shape
         fx.tensor.Size([5, 2, 16])
     """
 
@@ -283,7 +345,18 @@ class Transformer(Module):
 
     @staticmethod
     def generate_square_subsequent_mask(sz, device=None, dtype=None):
-        """A (sz, sz) float mask: -inf above the diagonal (future positions), 0 elsewhere."""
+        """A (sz, sz) float mask: -inf above the diagonal (future positions), 0 elsewhere.
+
+        Args:
+            sz: the sequence length.
+            device, dtype: of the mask (default CPU, the default float dtype).
+
+        Example:
+            >>> nn.Transformer.generate_square_subsequent_mask(3)
+            tensor([[0., -inf, -inf],
+                    [0., 0., -inf],
+                    [0., 0., 0.]])
+        """
         return _generate_square_subsequent_mask(sz, device=device, dtype=dtype)
 
     def _reset_parameters(self):

@@ -14,7 +14,21 @@ def _as_list(tensors):
 
 
 def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=None):
-    """The norm of the norms of `tensors` (as if they were concatenated into one vector)."""
+    """The p-norm of all `tensors` together: the norm of their norms (as if concatenated into one vector).
+
+    Args:
+        tensors: a tensor or an iterable of tensors (None entries are skipped), typically gradients.
+        norm_type: the p of the p-norm, a float or inf (default 2.0).
+        error_if_nonfinite: raise RuntimeError when the total norm is nan or inf (default False).
+        foreach: accepted for PyTorch compatibility (ignored).
+
+    Returns:
+        A 0-d tensor (0.0 for no tensors).
+
+    Example:
+        >>> nn.utils.get_total_norm([ft.tensor([3.0, 4.0]), ft.tensor([12.0])])
+        tensor(13.)
+    """
     tensors = [t for t in _as_list(tensors) if t is not None]
     norm_type = float(norm_type)
     if not tensors:
@@ -31,7 +45,21 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
 
 
 def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
-    """Scale the gradients by min(1, max_norm / (total_norm + 1e-6)) in place."""
+    """Scale the gradients of `parameters` in place by min(1, max_norm / (total_norm + 1e-6)).
+
+    Args:
+        parameters: a tensor or an iterable of tensors whose `.grad` is scaled.
+        max_norm: the largest allowed total norm.
+        total_norm: the total norm of the gradients, e.g. from get_total_norm.
+        foreach: accepted for PyTorch compatibility (ignored).
+
+    Example:
+        >>> p = nn.Parameter(ft.zeros(2))
+        >>> p.grad = ft.tensor([3.0, 4.0])
+        >>> nn.utils.clip_grads_with_norm_([p], 1.0, ft.tensor(5.0))
+        >>> p.grad
+        tensor([0.6000, 0.8000])
+    """
     grads = [p.grad for p in _as_list(parameters) if p.grad is not None]
     if not grads:
         return
@@ -52,6 +80,14 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
         foreach: accepted for PyTorch compatibility (ignored).
     Returns:
         The total norm of the gradients before clipping (a 0-d tensor).
+
+    Example:
+        >>> p = nn.Parameter(ft.zeros(2))
+        >>> p.grad = ft.tensor([3.0, 4.0])
+        >>> nn.utils.clip_grad_norm_([p], max_norm=1.0)
+        tensor(5.)
+        >>> p.grad
+        tensor([0.6000, 0.8000])
     """
     parameters = _as_list(parameters)
     grads = [p.grad for p in parameters if p.grad is not None]
@@ -61,7 +97,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
 
 
 def clip_grad_norm(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
-    """Deprecated alias of clip_grad_norm_."""
+    """Deprecated alias of clip_grad_norm_ (it warns with a FutureWarning); same arguments and result."""
     import warnings
 
     warnings.warn("`fx.nn.utils.clip_grad_norm` is now deprecated in favor of `fx.nn.utils.clip_grad_norm_`.",
@@ -70,7 +106,20 @@ def clip_grad_norm(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False
 
 
 def clip_grad_value_(parameters, clip_value, foreach=None):
-    """Clamp every gradient of `parameters` into [-clip_value, clip_value] in place."""
+    """Clamp every gradient of `parameters` into [-clip_value, clip_value] in place.
+
+    Args:
+        parameters: a tensor or an iterable of tensors whose `.grad` is clamped.
+        clip_value: the largest allowed absolute value.
+        foreach: accepted for PyTorch compatibility (ignored).
+
+    Example:
+        >>> p = nn.Parameter(ft.zeros(2))
+        >>> p.grad = ft.tensor([3.0, -4.0])
+        >>> nn.utils.clip_grad_value_([p], 1.0)
+        >>> p.grad
+        tensor([ 1., -1.])
+    """
     clip_value = float(clip_value)
     with no_grad():
         for p in _as_list(parameters):

@@ -16,7 +16,20 @@ def _check_same_device(param, old):
 
 
 def parameters_to_vector(parameters):
-    """One 1-D tensor holding every parameter, flattened, in order (differentiable)."""
+    """One 1-D tensor holding every parameter, flattened, in order (differentiable).
+
+    Args:
+        parameters: a tensor or an iterable of tensors, all on one device.
+
+    Returns:
+        A 1-D tensor of sum(p.numel()) elements.
+
+    Example:
+        >>> m = nn.Linear(2, 1)
+        >>> _ = nn.init.ones_(m.weight), nn.init.zeros_(m.bias)
+        >>> nn.utils.parameters_to_vector(m.parameters()).tolist()
+        [1.0, 1.0, 0.0]
+    """
     if isinstance(parameters, Tensor):
         parameters = [parameters]
     dev, vec = None, []
@@ -27,7 +40,18 @@ def parameters_to_vector(parameters):
 
 
 def vector_to_parameters(vec, parameters):
-    """Copy consecutive slices of the 1-D `vec` into `parameters` (their `.data` is replaced)."""
+    """Copy consecutive slices of the 1-D `vec` into `parameters` (their `.data` is replaced).
+
+    Args:
+        vec: a 1-D tensor with at least sum(p.numel()) elements.
+        parameters: a tensor or an iterable of tensors, all on one device.
+
+    Example:
+        >>> m = nn.Linear(2, 1)
+        >>> nn.utils.vector_to_parameters(ft.tensor([1.0, 2.0, 3.0]), m.parameters())
+        >>> m.weight.tolist(), m.bias.tolist()
+        ([[1.0, 2.0]], [3.0])
+    """
     if not isinstance(vec, Tensor):
         raise TypeError(f"expected fx.tensor.Tensor, but got: {type(vec).__name__}")
     if isinstance(parameters, Tensor):

@@ -19,7 +19,18 @@ __all__ = ["PackedSequence", "invert_permutation", "pack_padded_sequence", "pad_
 
 
 def invert_permutation(permutation):
-    """The permutation p^-1 with p^-1[p[i]] = i (None stays None)."""
+    """The inverse permutation q with q[p[i]] = i (None stays None).
+
+    Args:
+        permutation: a 1-D int64 tensor holding a permutation of 0..n-1, or None.
+
+    Returns:
+        A 1-D int64 tensor, or None.
+
+    Example:
+        >>> nn.utils.rnn.invert_permutation(ft.tensor([2, 0, 1]))
+        tensor([1, 2, 0])
+    """
     if permutation is None:
         return None
     inv = np.empty(permutation.shape[0], np.int64)
@@ -30,9 +41,19 @@ def invert_permutation(permutation):
 class PackedSequence(namedtuple("PackedSequence_", ["data", "batch_sizes", "sorted_indices", "unsorted_indices"])):
     """Packed time steps of sequences sorted by decreasing length (see the module docstring).
 
-    Fields: data (sum of lengths, *); batch_sizes (int64, max length); sorted_indices: the batch
-    order that sorted the sequences (None when they came sorted); unsorted_indices: its inverse.
-    Build it with pack_padded_sequence or pack_sequence, not by hand.
+    Args:
+        data: (sum of lengths, *), the time steps, step 0 of every sequence first.
+        batch_sizes: int64 (max length,), how many sequences are longer than each step.
+        sorted_indices: the batch order that sorted the sequences by length (None when they came sorted).
+        unsorted_indices: its inverse (computed from sorted_indices when None).
+
+    Build it with pack_padded_sequence or pack_sequence, not by hand; the recurrent layers take it
+    as input and return their output as one.
+
+    Example:
+        >>> a, b, c = ft.tensor([1.0, 2.0, 3.0]), ft.tensor([4.0, 5.0]), ft.tensor([6.0])
+        >>> nn.utils.rnn.pack_sequence([a, b, c])
+        PackedSequence(data=tensor([1., 4., 6., 2., 5., 3.]), batch_sizes=tensor([3, 2, 1]), sorted_indices=None, unsorted_indices=None)
     """
 
     def __new__(cls, data, batch_sizes=None, sorted_indices=None, unsorted_indices=None):
@@ -46,7 +67,12 @@ class PackedSequence(namedtuple("PackedSequence_", ["data", "batch_sizes", "sort
         return type(self)(data, self.batch_sizes, self.sorted_indices, self.unsorted_indices)
 
     def to(self, *args, **kwargs):
-        """The same sequence with `data` moved/cast (indices follow a device change)."""
+        """The same sequence with `data` moved or cast like Tensor.to (the indices follow a device change).
+
+        Example:
+            >>> nn.utils.rnn.pack_sequence([ft.tensor([1.0])]).to(ft.float64).data.dtype
+            fx.tensor.float64
+        """
         data = self.data.to(*args, **kwargs)
         if data is self.data:
             return self
@@ -55,28 +81,36 @@ class PackedSequence(namedtuple("PackedSequence_", ["data", "batch_sizes", "sort
         return type(self)(data, self.batch_sizes, *idx)
 
     def cpu(self):
+        """The same sequence with its tensors on the CPU."""
         return self.to("cpu")
 
     def cuda(self, *args, **kwargs):
+        """The same sequence with its tensors on the current CUDA device."""
         return self.to("cuda")
 
     def double(self):
+        """The same sequence with float64 data."""
         return self._with(self.data.double())
 
     def float(self):
+        """The same sequence with float32 data."""
         return self._with(self.data.float())
 
     def half(self):
+        """The same sequence with float16 data."""
         return self._with(self.data.half())
 
     def long(self):
+        """The same sequence with int64 data."""
         return self._with(self.data.long())
 
     def int(self):
+        """The same sequence with int32 data."""
         return self._with(self.data.int())
 
     @property
     def is_cuda(self):
+        """Whether the data is on a CUDA device."""
         return self.data.device.type == "cuda"
 
 
@@ -97,8 +131,21 @@ def _lengths_array(lengths, batch):
 def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True):
     """Pack a padded batch (T, B, *) ((B, T, *) with batch_first) of sequences of `lengths`.
 
-    enforce_sorted=True needs lengths in decreasing order; False sorts them (and records the order
-    in sorted_indices / unsorted_indices).
+    Args:
+        input: the padded batch.
+        lengths: the length of each sequence (a 1-D int tensor or a list), each in 1..T.
+        batch_first: the input is (B, T, *) (default False).
+        enforce_sorted: the lengths must be in decreasing order (default True); False sorts them and
+            records the order in sorted_indices / unsorted_indices.
+
+    Returns:
+        A PackedSequence.
+
+    Example:
+        >>> padded = ft.tensor([[1.0, 2.0, 0.0], [3.0, 4.0, 5.0]])
+        >>> packed = nn.utils.rnn.pack_padded_sequence(padded, [2, 3], batch_first=True, enforce_sorted=False)
+        >>> packed.data, packed.batch_sizes
+        (tensor([3., 1., 4., 2., 5.]), tensor([2, 2, 1]))
     """
     if not isinstance(input, Tensor):
         raise TypeError(f"pack_padded_sequence(): argument 'input' must be Tensor, not {type(input).__name__}")
@@ -132,8 +179,25 @@ def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True)
 
 
 def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_length=None):
-    """(padded (T, B, *) or (B, T, *), lengths int64 (B,)) of a PackedSequence, in the original batch
-    order; T is the longest length, or total_length."""
+    """Unpack a PackedSequence into a padded batch, in the original batch order (the inverse of
+    pack_padded_sequence).
+
+    Args:
+        sequence: the PackedSequence.
+        batch_first: return (B, T, *) instead of (T, B, *) (default False).
+        padding_value: the value of the padding (default 0.0).
+        total_length: pad to this T instead of the longest length (default None).
+
+    Returns:
+        (padded batch, lengths as an int64 (B,) tensor).
+
+    Example:
+        >>> a, b, c = ft.tensor([1.0, 2.0, 3.0]), ft.tensor([4.0, 5.0]), ft.tensor([6.0])
+        >>> nn.utils.rnn.pad_packed_sequence(nn.utils.rnn.pack_sequence([a, b, c]), batch_first=True)
+        (tensor([[1., 2., 3.],
+                [4., 5., 0.],
+                [6., 0., 0.]]), tensor([3, 2, 1]))
+    """
     sizes = sequence.batch_sizes.numpy().astype(np.int64)
     data = sequence.data
     steps = int(sizes.size)
@@ -160,8 +224,28 @@ def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_le
 
 
 def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="right"):
-    """Stack sequences (L_i, *) into (T, B, *) ((B, T, *) with batch_first), T the longest length,
-    padding with padding_value on the right (or the left)."""
+    """Stack sequences (L_i, *) into one padded batch, T the longest length.
+
+    Args:
+        sequences: a list of tensors (L_i, *) with the same trailing dims (or a tensor, unbound along dim 0).
+        batch_first: return (B, T, *) instead of (T, B, *) (default False).
+        padding_value: the value of the padding (default 0.0).
+        padding_side: "right" (default) or "left".
+
+    Returns:
+        (T, B, *) or (B, T, *).
+
+    Example:
+        >>> a, b, c = ft.tensor([1.0, 2.0, 3.0]), ft.tensor([4.0, 5.0]), ft.tensor([6.0])
+        >>> nn.utils.rnn.pad_sequence([a, b, c])
+        tensor([[1., 4., 6.],
+                [2., 5., 0.],
+                [3., 0., 0.]])
+        >>> nn.utils.rnn.pad_sequence([a, b, c], batch_first=True, padding_side="left")
+        tensor([[1., 2., 3.],
+                [0., 4., 5.],
+                [0., 0., 6.]])
+    """
     if isinstance(sequences, Tensor):
         sequences = list(sequences.unbind(0))
     sequences = list(sequences)
@@ -193,19 +277,58 @@ def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="
 
 
 def unpad_sequence(padded_sequences, lengths, batch_first=False):
-    """The list of sequences (L_i, *) inside a padded batch."""
+    """The list of sequences (L_i, *) inside a padded batch (the inverse of pad_sequence).
+
+    Args:
+        padded_sequences: (T, B, *) or (B, T, *) with batch_first.
+        lengths: the length of each sequence, a 1-D int64 tensor (fx also takes a list).
+        batch_first: the batch is (B, T, *) (default False).
+
+    Returns:
+        A list of B tensors.
+
+    Example:
+        >>> padded = ft.tensor([[1.0, 2.0, 0.0], [3.0, 4.0, 5.0]])
+        >>> nn.utils.rnn.unpad_sequence(padded, ft.tensor([2, 3]), batch_first=True)
+        [tensor([1., 2.]), tensor([3., 4., 5.])]
+    """
     seqs = padded_sequences if batch_first else padded_sequences.transpose(0, 1)
     lens = _lengths_array(lengths, seqs.shape[0])
     return [seqs[i, :int(n)] for i, n in enumerate(lens)]
 
 
 def pack_sequence(sequences, enforce_sorted=True):
-    """Pack a list of sequences (L_i, *) (decreasing lengths unless enforce_sorted=False)."""
+    """Pack a list of sequences (L_i, *) into a PackedSequence.
+
+    Args:
+        sequences: a list of tensors (L_i, *) with the same trailing dims.
+        enforce_sorted: the sequences must come in decreasing length (default True); False sorts them.
+
+    Returns:
+        A PackedSequence.
+
+    Example:
+        >>> a, b, c = ft.tensor([1.0, 2.0, 3.0]), ft.tensor([4.0, 5.0]), ft.tensor([6.0])
+        >>> nn.utils.rnn.pack_sequence([a, b, c]).batch_sizes
+        tensor([3, 2, 1])
+    """
     lengths = [s.shape[0] for s in sequences]
     return pack_padded_sequence(pad_sequence(sequences), lengths, enforce_sorted=enforce_sorted)
 
 
 def unpack_sequence(packed_sequences):
-    """The list of sequences (L_i, *) of a PackedSequence, in the original order."""
+    """The list of sequences (L_i, *) of a PackedSequence, in the original order (the inverse of pack_sequence).
+
+    Args:
+        packed_sequences: the PackedSequence.
+
+    Returns:
+        A list of tensors.
+
+    Example:
+        >>> packed = nn.utils.rnn.pack_sequence([ft.tensor([1.0, 2.0]), ft.tensor([3.0, 4.0, 5.0])], enforce_sorted=False)
+        >>> nn.utils.rnn.unpack_sequence(packed)
+        [tensor([1., 2.]), tensor([3., 4., 5.])]
+    """
     padded, lengths = pad_packed_sequence(packed_sequences, batch_first=True)
     return unpad_sequence(padded, lengths, batch_first=True)
