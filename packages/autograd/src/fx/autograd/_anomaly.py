@@ -17,10 +17,29 @@ __all__ = ["detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled", "is_ano
 
 
 def is_anomaly_enabled() -> bool:
+    """Whether anomaly detection is on (process-wide, like PyTorch's flag).
+
+    Returns:
+        True inside `detect_anomaly` or after `set_detect_anomaly(True)`.
+
+    Example:
+        >>> autograd.is_anomaly_enabled()
+        False
+    """
     return _anomaly_state.enabled
 
 
 def is_anomaly_check_nan_enabled() -> bool:
+    """Whether anomaly detection also checks the backward rules' results for NaN.
+
+    Returns:
+        The `check_nan` setting of the active `detect_anomaly`/`set_detect_anomaly`.
+
+    Example:
+        >>> with autograd.set_detect_anomaly(True, check_nan=False):
+        ...     autograd.is_anomaly_check_nan_enabled()
+        False
+    """
     return _anomaly_state.check_nan
 
 
@@ -32,12 +51,22 @@ def _set(mode, check_nan):
 class detect_anomaly:
     """Context manager (and decorator) that turns anomaly detection on inside the block.
 
+    While it is on, every graph node keeps the traceback of the forward call that made it; a
+    backward rule that returns NaN raises a RuntimeError naming the node and showing that
+    traceback, and an error raised inside a backward gets the traceback as a note. Warns once on
+    construction (it slows every op down).
+
     Args:
         check_nan: also raise when a backward rule produces NaN (default True).
 
     Example:
-        >>> with detect_anomaly():
-        ...     (x.log() * 0).sum().backward()  # RuntimeError: Function 'LogBackward0' returned nan ...
+        >>> x = ft.tensor([-1.0, 1.0], requires_grad=True)
+        >>> with autograd.detect_anomaly():
+        ...     x.sqrt().sum().backward()
+        Traceback (most recent call last):
+            ...
+        RuntimeError: Function 'SqrtBackward0' returned nan values in its 0th output.
+        ...
     """
 
     def __init__(self, check_nan=True):
@@ -72,11 +101,20 @@ class detect_anomaly:
 
 
 class set_detect_anomaly:
-    """Turn anomaly detection on or off; takes effect at construction and restores on exit.
+    """Turn anomaly detection on or off: as a call, or as a context manager that restores on exit.
+
+    Takes effect at construction, like PyTorch's; see `detect_anomaly` for what detection does.
 
     Args:
         mode: True to enable, False to disable.
         check_nan: also raise when a backward rule produces NaN (default True).
+
+    Example:
+        >>> with autograd.set_detect_anomaly(True):
+        ...     autograd.is_anomaly_enabled()
+        True
+        >>> autograd.is_anomaly_enabled()
+        False
     """
 
     def __init__(self, mode, check_nan=True):

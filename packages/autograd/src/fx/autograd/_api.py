@@ -57,7 +57,24 @@ def _edges(outputs):
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
-    """Accumulate d(tensors)/d(leaves) into the leaves' `.grad` (only `inputs`' when given)."""
+    """Accumulate the gradients of `tensors` with respect to the graph's leaves into their `.grad`.
+
+    Args:
+        tensors: a Tensor or a sequence of Tensors to differentiate.
+        grad_tensors: the gradient with respect to each of `tensors`; None for a scalar means ones.
+        retain_graph: keep the graph for another backward (default: `create_graph`).
+        create_graph: record the backward pass so the gradients can be differentiated again.
+        inputs: accumulate only into these tensors' `.grad` (default: every leaf of the graph).
+
+    Returns:
+        None; gradients are added to `.grad` of the leaves (or of `inputs`).
+
+    Example:
+        >>> x = ft.tensor([1.0, 2.0], requires_grad=True)
+        >>> autograd.backward((x * x).sum())
+        >>> x.grad
+        tensor([2., 4.])
+    """
     tensors = _as_tuple(tensors)
     grad_tensors = _as_tuple(grad_tensors) if grad_tensors is not None else None
     if retain_graph is None:
@@ -96,7 +113,28 @@ def _store_grad(t, g, create_graph):
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
          allow_unused=None, is_grads_batched=False, materialize_grads=False):
-    """Gradients of `outputs` with respect to `inputs` (returned, not accumulated into `.grad`)."""
+    """Gradients of `outputs` with respect to `inputs`, returned instead of accumulated into `.grad`.
+
+    Args:
+        outputs: a Tensor or a sequence of Tensors to differentiate.
+        inputs: a Tensor or a sequence of Tensors to differentiate with respect to.
+        grad_outputs: the gradient with respect to each output; None for a scalar means ones.
+        retain_graph: keep the graph for another backward (default: `create_graph`).
+        create_graph: record the backward pass so the result can be differentiated again.
+        only_inputs: ignored (deprecated in PyTorch too).
+        allow_unused: return None for an input the outputs do not depend on instead of raising.
+        is_grads_batched: accepted for compatibility; batched grad_outputs are not supported
+            (use `fx.autograd.func.vmap` over `grad` instead).
+        materialize_grads: return zeros instead of None for unused inputs (implies allow_unused).
+
+    Returns:
+        A tuple with one gradient (or None) per input, even for a single input.
+
+    Example:
+        >>> x = ft.tensor([1.0, 2.0], requires_grad=True)
+        >>> autograd.grad((x ** 3).sum(), x)
+        (tensor([ 3., 12.]),)
+    """
     outputs = _as_tuple(outputs)
     single = isinstance(inputs, Tensor)
     inputs = _as_tuple(inputs)
@@ -138,7 +176,21 @@ def _tensor_backward(self, gradient, retain_graph, create_graph, inputs):
 
 
 def register_hook(self, hook):
-    """hook(grad) -> new grad or None, called when the gradient for this tensor is computed."""
+    """Register `hook(grad)`, called with this tensor's gradient when backward computes it.
+
+    Args:
+        hook: returns a replacement gradient, or None to keep it.
+
+    Returns:
+        A handle whose `remove()` unregisters the hook.
+
+    Example:
+        >>> w = ft.tensor([1.0, 2.0], requires_grad=True)
+        >>> handle = w.register_hook(lambda g: g * 10)
+        >>> (w * w).sum().backward()
+        >>> w.grad
+        tensor([20., 40.])
+    """
     if not self._rg:
         raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
     if self.grad_fn is None:
@@ -164,7 +216,20 @@ def register_hook(self, hook):
 
 
 def register_post_accumulate_grad_hook(self, hook):
-    """hook(tensor) after the leaf's `.grad` has been updated."""
+    """Register `hook(tensor)`, called after backward has accumulated into this leaf's `.grad`.
+
+    Args:
+        hook: receives the leaf tensor; its result is ignored.
+
+    Returns:
+        A handle whose `remove()` unregisters the hook.
+
+    Example:
+        >>> w = ft.tensor([1.0, 2.0], requires_grad=True)
+        >>> _ = w.register_post_accumulate_grad_hook(lambda t: print("grad", t.grad))
+        >>> (w * 3).sum().backward()
+        grad tensor([3., 3.])
+    """
     if self.grad_fn is not None:
         raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
     if not self._rg:
@@ -177,7 +242,19 @@ def register_post_accumulate_grad_hook(self, hook):
 
 
 def retain_grad(self):
-    """Keep `.grad` for this non-leaf tensor after backward."""
+    """Keep `.grad` for this non-leaf tensor after backward (leaves keep it anyway).
+
+    Returns:
+        None.
+
+    Example:
+        >>> x = ft.tensor([1.0, 2.0], requires_grad=True)
+        >>> y = x * 2
+        >>> y.retain_grad()
+        >>> (y * y).sum().backward()
+        >>> y.grad
+        tensor([4., 8.])
+    """
     if not self._rg:
         raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
     if self.grad_fn is None:

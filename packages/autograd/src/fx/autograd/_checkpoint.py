@@ -51,16 +51,30 @@ def checkpoint(function, *args, use_reentrant=None, preserve_rng_state=True, con
                determinism_check="default", debug=False, early_stop=True, **kwargs):
     """Run `function(*args, **kwargs)` without keeping its intermediates; recompute them in backward.
 
+    Trades compute for memory (torch.utils.checkpoint.checkpoint): the activations inside
+    `function` are not stored, and `function` runs a second time during backward.
+
     Args:
+        function: the callable to run; its output is returned.
+        *args: positional arguments for `function`.
         use_reentrant: False (recommended) uses saved-tensor hooks; True a Function that reruns
             `function` in backward. Not passing it warns and uses True, like PyTorch 2.13.
         preserve_rng_state: rerun with the forward's RNG state (same dropout masks).
         context_fn: returns two context managers, for the forward and the recomputation.
         determinism_check: "default" compares shapes/dtypes/devices of recomputed tensors; "none".
+        debug: accepted with use_reentrant=False (no extra logging).
         early_stop: stop the recomputation once every saved tensor has been recomputed.
+        **kwargs: keyword arguments for `function` (use_reentrant=False only).
+
+    Returns:
+        What `function(*args, **kwargs)` returns, differentiable as if run normally.
 
     Example:
-        >>> y = checkpoint(lambda t: t.sin().exp(), x, use_reentrant=False)
+        >>> x = ft.tensor([0.0, 1.0], requires_grad=True)
+        >>> y = autograd.checkpoint(lambda t: t.sin().exp(), x, use_reentrant=False)
+        >>> y.sum().backward()
+        >>> x.grad
+        tensor([1.0000, 1.2534])
     """
     if use_reentrant is None:
         warnings.warn(

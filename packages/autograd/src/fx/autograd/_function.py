@@ -27,7 +27,26 @@ __all__ = ["Function", "FunctionCtx", "once_differentiable", "BackwardCFunction"
 
 
 class FunctionCtx:
-    """The `ctx` handed to `forward`/`setup_context`/`backward`; holds anything backward needs."""
+    """The `ctx` handed to a custom `Function`'s `forward`/`setup_context`/`backward`.
+
+    Tensors needed by backward go through `save_for_backward` (so in-place changes to them are
+    detected); other values can be stored as plain attributes. `ctx.needs_input_grad` tells
+    backward which inputs want a gradient.
+
+    Example:
+        >>> class Scale(autograd.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x, factor):
+        ...         ctx.factor = factor
+        ...         return x * factor
+        ...     @staticmethod
+        ...     def backward(ctx, g):
+        ...         return g * ctx.factor, None  # no gradient for the number `factor`
+        >>> x = ft.ones(2, requires_grad=True)
+        >>> Scale.apply(x, 3.0).sum().backward()
+        >>> x.grad
+        tensor([3., 3.])
+    """
 
     def save_for_backward(self, *tensors):
         """Save tensors (or None) for backward; read them back with `ctx.saved_tensors`."""
@@ -180,14 +199,16 @@ def _check_grads(node, result):
 
 
 class Function:
-    """Base class of custom differentiable operations.
+    """Base class of custom differentiable operations (PyTorch's `torch.autograd.Function`).
 
     Subclass with static `forward(ctx, *args)` (or `forward(*args)` plus
     `setup_context(ctx, inputs, output)`) and `backward(ctx, *grad_outputs)` returning one
-    gradient per forward input (None for non-tensor inputs); call it with `apply`.
+    gradient per forward input (None for non-tensor inputs); call it with `apply`, never by
+    instantiating the class. `forward` runs under no_grad; the gradients backward returns are
+    checked (count, shapes) and un-broadcast like any built-in rule's.
 
     Example:
-        >>> class Exp(Function):
+        >>> class Exp(autograd.Function):
         ...     @staticmethod
         ...     def forward(ctx, x):
         ...         y = x.exp()
@@ -199,6 +220,8 @@ class Function:
         ...         return g * y
         >>> x = ft.tensor([0.0, 1.0], requires_grad=True)
         >>> Exp.apply(x).sum().backward()
+        >>> x.grad
+        tensor([1.0000, 2.7183])
     """
 
     _backward_cls = BackwardCFunction
@@ -396,8 +419,33 @@ _DelayedError._backward_cls.__name__ = "Error"
 
 
 def once_differentiable(fn):
-    """Decorator for a backward that is not itself differentiable: it runs under no_grad, and
-    differentiating its result (double backward) raises."""
+    """Decorator for a custom `Function.backward` that is not itself differentiable.
+
+    The decorated backward runs under no_grad; differentiating its result again (a double
+    backward through `create_graph=True`) raises a RuntimeError instead of giving wrong values.
+
+    Args:
+        fn: the `backward(ctx, *grad_outputs)` static method.
+
+    Returns:
+        The wrapped backward.
+
+    Example:
+        >>> class Cube(autograd.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         ctx.save_for_backward(x)
+        ...         return x ** 3
+        ...     @staticmethod
+        ...     @autograd.once_differentiable
+        ...     def backward(ctx, g):
+        ...         (x,) = ctx.saved_tensors
+        ...         return g * 3 * x ** 2
+        >>> x = ft.tensor([2.0], requires_grad=True)
+        >>> Cube.apply(x).sum().backward()
+        >>> x.grad
+        tensor([12.])
+    """
 
     @functools.wraps(fn)
     def wrapper(ctx, *args):

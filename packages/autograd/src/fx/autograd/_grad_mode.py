@@ -20,10 +20,30 @@ state = _State()
 
 
 def is_grad_enabled() -> bool:
+    """Whether operations are being recorded for autograd in this thread.
+
+    Returns:
+        False inside `no_grad`/`inference_mode` (or after `set_grad_enabled(False)`), else True.
+
+    Example:
+        >>> with autograd.no_grad():
+        ...     autograd.is_grad_enabled()
+        False
+    """
     return state.enabled
 
 
 def is_inference_mode_enabled() -> bool:
+    """Whether an `inference_mode` block is active in this thread.
+
+    Returns:
+        True inside `inference_mode()` (not inside a plain `no_grad`).
+
+    Example:
+        >>> with autograd.inference_mode():
+        ...     autograd.is_inference_mode_enabled()
+        True
+    """
     return state.inference
 
 
@@ -78,21 +98,62 @@ class _Mode:
 
 
 class no_grad(_Mode):
-    """Disable gradient recording inside the block (ops produce tensors that do not require grad)."""
+    """Context manager and decorator that turns gradient recording off in this thread.
+
+    Operations inside produce tensors that do not require grad, and nothing is saved for backward:
+    use it for evaluation and for in-place updates of parameters. It also decorates functions and
+    generators, with or without parentheses.
+
+    Example:
+        >>> x = ft.ones(2, requires_grad=True)
+        >>> with autograd.no_grad():
+        ...     y = x * 2
+        >>> y.requires_grad
+        False
+        >>> @autograd.no_grad
+        ... def double(t):
+        ...     return t * 2
+        >>> double(x).requires_grad
+        False
+    """
 
     def _apply(self):
         state.enabled = False
 
 
 class enable_grad(_Mode):
-    """Enable gradient recording inside the block (e.g. inside a no_grad region)."""
+    """Context manager and decorator that turns gradient recording back on, e.g. inside `no_grad`.
+
+    Useful for a function that must build a graph whatever mode its caller is in.
+
+    Example:
+        >>> x = ft.ones(2, requires_grad=True)
+        >>> with autograd.no_grad(), autograd.enable_grad():
+        ...     y = x * 2
+        >>> y.requires_grad
+        True
+    """
 
     def _apply(self):
         state.enabled = True
 
 
 class set_grad_enabled(_Mode):
-    """Enable or disable recording; takes effect at construction (like PyTorch) and as a context."""
+    """Turn gradient recording on or off: as a call, a context manager or a decorator.
+
+    Like PyTorch, it takes effect when constructed, so `set_grad_enabled(False)` alone switches
+    recording off; used with `with`, the previous mode is restored on exit.
+
+    Args:
+        mode: True to record operations, False not to.
+
+    Example:
+        >>> x = ft.ones(2, requires_grad=True)
+        >>> with autograd.set_grad_enabled(False):
+        ...     y = x * 2
+        >>> y.requires_grad, autograd.is_grad_enabled()
+        (False, True)
+    """
 
     def __init__(self, mode: bool):
         self.mode = bool(mode)
@@ -111,7 +172,21 @@ class set_grad_enabled(_Mode):
 
 
 class inference_mode(_Mode):
-    """Like no_grad, and marks the tensors made inside as inference tensors."""
+    """Context manager and decorator for inference: `no_grad` plus the `is_inference_mode_enabled` flag.
+
+    Unlike PyTorch, the tensors made inside are ordinary tensors that do not require grad (there
+    are no "inference tensors"), so they may be used in autograd afterwards.
+
+    Args:
+        mode: True to enter inference mode; False makes the block a no-op.
+
+    Example:
+        >>> x = ft.ones(2, requires_grad=True)
+        >>> with autograd.inference_mode():
+        ...     y = x * 2
+        >>> y.requires_grad
+        False
+    """
 
     def __init__(self, mode=True):
         self.mode = bool(mode) if isinstance(mode, bool) else True

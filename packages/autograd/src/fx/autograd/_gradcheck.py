@@ -22,7 +22,26 @@ __all__ = ["gradcheck", "gradgradcheck", "GradcheckError"]
 
 
 class GradcheckError(RuntimeError):
-    """Raised by `gradcheck` / `gradgradcheck` when a check fails (and `raise_exception=True`)."""
+    """Raised by `gradcheck` / `gradgradcheck` when a check fails (and `raise_exception=True`).
+
+    A RuntimeError subclass, as in PyTorch; the message names the output and input and shows the
+    numerical and analytical Jacobians.
+
+    Example:
+        >>> class BadExp(autograd.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         return x.exp()
+        ...     @staticmethod
+        ...     def backward(ctx, g):
+        ...         return g  # wrong: the factor exp(x) is missing
+        >>> x = ft.ones(2, dtype=ft.float64, requires_grad=True)
+        >>> try:
+        ...     autograd.gradcheck(BadExp.apply, (x,))
+        ... except autograd.GradcheckError as e:
+        ...     print(str(e).splitlines()[0])
+        Jacobian mismatch for output 0 with respect to input 0,
+    """
 
 
 # ---- helpers ---------------------------------------------------------------------------------
@@ -316,16 +335,26 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
     Args:
         func: a function of the inputs returning a Tensor or a tuple of Tensors.
         inputs: a Tensor or a tuple of arguments.
-        eps: finite-difference step. nondet_tol: allowed difference between two identical backwards.
+        eps: finite-difference step.
+        atol: absolute tolerance.
+        rtol: relative tolerance.
         raise_exception: raise `GradcheckError` on failure (else return False).
+        nondet_tol: allowed difference between two backward passes with the same inputs.
+        check_undefined_grad: check that backward accepts undefined (zero) output gradients.
+        check_grad_dtypes: check that each gradient has its input's dtype.
+        check_batched_grad: not supported (True raises NotImplementedError).
+        check_batched_forward_grad: not supported (True raises NotImplementedError).
+        check_forward_ad: not supported (True raises NotImplementedError).
+        check_backward_ad: check reverse mode (must be True).
         fast_mode: compare v^T J u for random unit vectors u, v instead of the full Jacobians.
+        masked: accepted for compatibility (sparse inputs do not exist in fx).
 
     Returns:
         True when every check passes.
 
     Example:
-        >>> x = ft.randn(3, dtype=ft.float64, requires_grad=True)
-        >>> gradcheck(lambda t: (t * t).sum(), (x,))
+        >>> x = ft.tensor([0.5, -1.0, 2.0], dtype=ft.float64, requires_grad=True)
+        >>> autograd.gradcheck(lambda t: (t * t.sin()).sum(), (x,))
         True
     """
     if not (check_forward_ad or check_backward_ad):
@@ -358,14 +387,27 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
                   gen_non_contig_grad_outputs=False, raise_exception=True, nondet_tol=0.0, check_undefined_grad=True,
                   check_grad_dtypes=False, check_batched_grad=False, check_fwd_over_rev=False,
                   check_rev_over_rev=True, fast_mode=False, masked=False):
-    """Check second derivatives: gradcheck of (inputs, grad_outputs) -> grad(func(inputs), inputs, grad_outputs).
+    """Check second derivatives against finite differences of the first derivatives.
 
-    grad_outputs: default random values in [-1, 1) requiring grad (non-contiguous with
-    `gen_non_contig_grad_outputs`). Other arguments as in `gradcheck`.
+    Runs `gradcheck` on (inputs, grad_outputs) -> grad(func(inputs), inputs, grad_outputs) with
+    create_graph=True, so the backward pass itself is differentiated.
+
+    Args:
+        func: a function of the inputs returning a Tensor or a tuple of Tensors.
+        inputs: a Tensor or a tuple of arguments (float64 tensors that require grad).
+        grad_outputs: the output gradients to use; default random values in [-1, 1) that require grad.
+        gen_non_contig_grad_outputs: make the default grad_outputs non-contiguous.
+        check_fwd_over_rev: not supported (True raises NotImplementedError).
+        check_rev_over_rev: check reverse-over-reverse (must be True).
+        eps: finite-difference step; it and atol, rtol, raise_exception, nondet_tol, check_undefined_grad,
+            check_grad_dtypes, check_batched_grad, fast_mode, masked mean what they do in `gradcheck`.
+
+    Returns:
+        True when every check passes (False on failure with raise_exception=False).
 
     Example:
-        >>> x = ft.randn(3, dtype=ft.float64, requires_grad=True)
-        >>> gradgradcheck(lambda t: t.exp(), (x,))
+        >>> x = ft.tensor([0.5, -1.0], dtype=ft.float64, requires_grad=True)
+        >>> autograd.gradgradcheck(lambda t: t.exp() * t, (x,))
         True
     """
     if not (check_fwd_over_rev or check_rev_over_rev):

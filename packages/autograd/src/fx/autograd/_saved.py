@@ -73,8 +73,27 @@ def pack_saved(t, is_output, output_nr=0):
 
 
 class saved_tensors_hooks:
-    """Context manager: `pack_hook(tensor)` runs when a tensor is saved for backward, and
-    `unpack_hook(packed)` when backward reads it (e.g. to offload or compress activations)."""
+    """Context manager that intercepts the tensors saved for backward (e.g. to offload or compress them).
+
+    `pack_hook(tensor)` runs when an op inside the block saves a tensor, and what it returns is
+    stored instead; `unpack_hook(packed)` runs when backward reads it and must return a tensor
+    equal to the original.
+
+    Args:
+        pack_hook: tensor -> anything.
+        unpack_hook: what pack_hook returned -> tensor.
+
+    Example:
+        >>> shapes = []
+        >>> def pack(t):
+        ...     shapes.append(tuple(t.shape))
+        ...     return t
+        >>> x = ft.ones(3, requires_grad=True)
+        >>> with autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        ...     y = (x * x).sum()
+        >>> shapes
+        [(3,), (3,)]
+    """
 
     def __init__(self, pack_hook, unpack_hook):
         self.pack_hook, self.unpack_hook = pack_hook, unpack_hook

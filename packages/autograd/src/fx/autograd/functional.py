@@ -150,7 +150,22 @@ def _v_or_none(v, reference, ref_is_tuple, create_graph, fn_name, what):
 
 # ---- products ----------------------------------------------------------------------------------
 def vjp(func, inputs, v=None, create_graph=False, strict=False):
-    """(func(inputs), v^T J): the vector-Jacobian product at `inputs`."""
+    """The vector-Jacobian product v^T J of `func` at `inputs` (one backward pass).
+
+    Args:
+        func: a function of Tensors returning a Tensor or a tuple of Tensors.
+        inputs: a Tensor or a tuple of Tensors.
+        v: the vector, shaped like func's output(s); may be None for a single-element output.
+        create_graph: record the computation so the result can be differentiated again.
+        strict: raise when an output does not depend on an input instead of returning zeros.
+
+    Returns:
+        (func(inputs), vjp), each a Tensor or a tuple mirroring the outputs / the inputs.
+
+    Example:
+        >>> autograd.functional.vjp(lambda x: x ** 2, ft.tensor([1.0, 2.0]), ft.ones(2))
+        (tensor([1., 4.]), tensor([2., 4.]))
+    """
     with enable_grad():
         in_tuple, inputs = _as_tuple(inputs, "inputs", "vjp")
         inputs = _preprocess(inputs, create_graph, need_graph=True)
@@ -165,7 +180,22 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
 
 
 def jvp(func, inputs, v=None, create_graph=False, strict=False):
-    """(func(inputs), J v): the Jacobian-vector product at `inputs` (double-backward trick)."""
+    """The Jacobian-vector product J v of `func` at `inputs` (two backward passes, no forward mode).
+
+    Args:
+        func: a function of Tensors returning a Tensor or a tuple of Tensors.
+        inputs: a Tensor or a tuple of Tensors.
+        v: the vector, shaped like the input(s); may be None for a single-element input.
+        create_graph: record the computation so the result can be differentiated again.
+        strict: raise when an output does not depend on an input instead of returning zeros.
+
+    Returns:
+        (func(inputs), jvp), each a Tensor or a tuple mirroring the outputs.
+
+    Example:
+        >>> autograd.functional.jvp(lambda x: x ** 2, ft.tensor([1.0, 2.0]), ft.ones(2))
+        (tensor([1., 4.]), tensor([2., 4.]))
+    """
     with enable_grad():
         in_tuple, inputs = _as_tuple(inputs, "inputs", "jvp")
         inputs = _preprocess(inputs, create_graph, need_graph=True)
@@ -198,12 +228,42 @@ def _single_output(func, fn_name, strict):
 
 
 def vhp(func, inputs, v=None, create_graph=False, strict=False):
-    """(func(inputs), v^T H): vector-Hessian product of a scalar function."""
+    """The vector-Hessian product v^T H of a scalar `func` at `inputs`.
+
+    Args:
+        func: a function of Tensors returning a single-element Tensor.
+        inputs: a Tensor or a tuple of Tensors.
+        v: the vector, shaped like the input(s); may be None for a single-element input.
+        create_graph: record the computation so the result can be differentiated again.
+        strict: raise when an output does not depend on an input instead of returning zeros.
+
+    Returns:
+        (func(inputs), vhp), the product a Tensor or a tuple mirroring the inputs.
+
+    Example:
+        >>> autograd.functional.vhp(lambda x: (x ** 3).sum(), ft.tensor([1.0, 2.0]), ft.ones(2))
+        (tensor(9.), tensor([ 6., 12.]))
+    """
     return _hessian_product(func, inputs, v, create_graph, strict, "vhp", trick=False)
 
 
 def hvp(func, inputs, v=None, create_graph=False, strict=False):
-    """(func(inputs), H v): Hessian-vector product of a scalar function (double-backward trick)."""
+    """The Hessian-vector product H v of a scalar `func` at `inputs` (double-backward trick).
+
+    Args:
+        func: a function of Tensors returning a single-element Tensor.
+        inputs: a Tensor or a tuple of Tensors.
+        v: the vector, shaped like the input(s); may be None for a single-element input.
+        create_graph: record the computation so the result can be differentiated again.
+        strict: raise when an output does not depend on an input instead of returning zeros.
+
+    Returns:
+        (func(inputs), hvp), the product a Tensor or a tuple mirroring the inputs.
+
+    Example:
+        >>> autograd.functional.hvp(lambda x: (x ** 3).sum(), ft.tensor([1.0, 2.0]), ft.tensor([1.0, 0.0]))
+        (tensor(9.), tensor([6., 0.]))
+    """
     return _hessian_product(func, inputs, v, create_graph, strict, "hvp", trick=True)
 
 
@@ -287,8 +347,23 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
     """The Jacobian of `func` at `inputs`: one block of shape out.shape + in.shape per (output, input).
 
     Args:
+        func: a function of Tensors returning a Tensor or a tuple of Tensors.
+        inputs: a Tensor or a tuple of Tensors.
+        create_graph: record the computation so the result can be differentiated again.
+        strict: raise when an output does not depend on an input instead of returning zeros.
         vectorize: compute all rows in one vmapped backward pass instead of one pass per element.
         strategy: "reverse-mode" or "forward-mode" (needs vectorize=True).
+
+    Returns:
+        A Tensor for one output and one input; otherwise tuples, nested output-major.
+
+    Example:
+        >>> autograd.functional.jacobian(lambda x: x ** 2, ft.tensor([1.0, 2.0]))
+        tensor([[2., 0.],
+                [0., 4.]])
+        >>> autograd.functional.jacobian(lambda a, b: a * b, (ft.tensor([1.0, 2.0]), ft.tensor([3.0, 4.0])))[1]
+        tensor([[1., 0.],
+                [0., 2.]])
     """
     if strategy not in ("forward-mode", "reverse-mode"):
         raise ValueError('Expected strategy to be either "forward-mode" or "reverse-mode". Hint: If your function '
@@ -355,7 +430,24 @@ def _jacobian_vectorized(outputs, inputs, create_graph):
 
 
 def hessian(func, inputs, create_graph=False, strict=False, vectorize=False, outer_jacobian_strategy="reverse-mode"):
-    """The Hessian of a scalar `func` at `inputs`: blocks of shape in_i.shape + in_j.shape."""
+    """The Hessian of a scalar `func` at `inputs`: blocks of shape in_i.shape + in_j.shape.
+
+    Args:
+        func: a function of Tensors returning a single-element Tensor.
+        inputs: a Tensor or a tuple of Tensors.
+        create_graph: record the computation so the result can be differentiated again.
+        strict: raise when an output does not depend on an input instead of returning zeros.
+        vectorize: vmap the outer Jacobian's rows (see `jacobian`).
+        outer_jacobian_strategy: "reverse-mode" or "forward-mode" for the outer Jacobian.
+
+    Returns:
+        A Tensor for a single input; otherwise a tuple of tuples, [i][j] the block for inputs i, j.
+
+    Example:
+        >>> autograd.functional.hessian(lambda x: (x ** 3).sum(), ft.tensor([1.0, 2.0]))
+        tensor([[ 6.,  0.],
+                [ 0., 12.]])
+    """
     in_tuple, inputs = _as_tuple(inputs, "inputs", "hessian")
     if outer_jacobian_strategy not in ("forward-mode", "reverse-mode"):
         raise ValueError('Expected strategy to be either "forward-mode" or "reverse-mode".')

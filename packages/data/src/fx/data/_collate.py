@@ -45,8 +45,24 @@ def _rebuild_sequence(elem, values):
 
 
 def collate(batch, *, collate_fn_map=None):
-    """Collate a list of samples, dispatching on the type of the first one through `collate_fn_map`
-    (type -> fn(batch, *, collate_fn_map)) and recursing into mappings, namedtuples and sequences."""
+    """Collate a list of samples by the type of the first one, with a table of per-type functions.
+
+    Types not in the table are collated by structure: mappings key by key, namedtuples and sequences
+    field by field (tuples come back as lists).
+
+    Args:
+        batch: a list of samples.
+        collate_fn_map: {type: fn(batch, *, collate_fn_map)}; exact type first, then isinstance.
+
+    Returns:
+        The batch, with the structure of one sample.
+
+    Example:
+        >>> def join_strings(batch, *, collate_fn_map=None):
+        ...     return "".join(batch)
+        >>> data.collate([("a", 1), ("b", 2)], collate_fn_map={**data.default_collate_fn_map, str: join_strings})
+        ['ab', tensor([1, 2])]
+    """
     elem = batch[0]
     elem_type = type(elem)
     if collate_fn_map is not None:
@@ -122,14 +138,22 @@ default_collate_fn_map = {
 
 
 def default_collate(batch):
-    """Join a list of samples into a batch: tensors and NumPy arrays are stacked into fx tensors, floats
-    become a float64 tensor and ints an int64 tensor, strings stay a list; dicts, namedtuples, tuples
-    and lists are collated field by field (tuples come back as lists).
+    """Join a list of samples into a batch: the DataLoader's default `collate_fn`.
+
+    Tensors and NumPy arrays are stacked into fx tensors, floats become a float64 tensor and ints an
+    int64 tensor, strings stay a list; dicts, namedtuples, tuples and lists are collated field by
+    field (tuples come back as lists).
+
+    Args:
+        batch: a list of samples.
+
+    Returns:
+        The batch, with the structure of one sample.
 
     Example:
-        >>> out = default_collate([{"x": 1.0, "y": "a"}, {"x": 2.0, "y": "b"}])
-        >>> out["x"].dtype, out["y"]
-        (fx.tensor.float64, ['a', 'b'])
+        >>> out = data.default_collate([{"x": 1.0, "y": "a"}, {"x": 2.0, "y": "b"}])
+        >>> out
+        {'x': tensor([1., 2.], dtype=fx.tensor.float64), 'y': ['a', 'b']}
     """
     if type(batch) is TensorRows and default_collate_fn_map.get(ft.Tensor) is collate_tensor_fn:
         gathered = batch.gather()
@@ -139,8 +163,21 @@ def default_collate(batch):
 
 
 def default_convert(data):
-    """Turn NumPy arrays and scalars (also inside mappings and sequences) into fx tensors, sharing memory;
-    everything else is returned unchanged. The collate function when automatic batching is off."""
+    """Turn NumPy arrays and scalars (also inside mappings and sequences) into fx tensors, sharing memory.
+
+    Everything else is returned unchanged; tuples come back as lists. The DataLoader's collate
+    function when automatic batching is off (`batch_size=None`).
+
+    Args:
+        data: a sample.
+
+    Returns:
+        The sample with its NumPy data converted.
+
+    Example:
+        >>> data.default_convert({"x": np.array([1.0, 2.0]), "name": "a"})
+        {'x': tensor([1., 2.], dtype=fx.tensor.float64), 'name': 'a'}
+    """
     if isinstance(data, ft.Tensor):
         return data
     if isinstance(data, np.ndarray):

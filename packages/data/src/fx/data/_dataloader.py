@@ -27,16 +27,23 @@ def default_context():
 
 
 class DataLoader:
-    """Iterate a dataset in batches, optionally in worker processes.
+    """Iterate a dataset in batches, optionally in worker processes (torch.utils.data.DataLoader).
+
+    Beyond PyTorch's: `state_dict()`/`load_state_dict()` resume an epoch mid-way with the same
+    batches; a worker that raises, dies or is killed is reported at once (no hang); batches come back
+    from workers through shared memory, and a /dev/shm too small for the batches in flight is
+    reported with the space needed (before the workers start for a TensorDataset, else at the
+    first batch) instead of a crash.
 
     Args:
         dataset: a map-style `Dataset` (keys from a sampler) or an `IterableDataset`.
         batch_size: samples per batch (default 1); None turns automatic batching off.
         shuffle: a new random order every epoch (map-style only).
-        sampler, batch_sampler: custom key order / batches (exclusive with shuffle, batch_size, drop_last).
+        sampler: a custom key order (exclusive with shuffle).
+        batch_sampler: custom batches of keys (exclusive with batch_size, shuffle, sampler, drop_last).
         num_workers: worker processes (0: load in this process).
         collate_fn: joins a list of samples into a batch (default `default_collate`).
-        pin_memory: accepted for compatibility (no effect without an accelerator).
+        pin_memory: accepted for compatibility (no effect without an accelerator; warns).
         drop_last: drop the last, incomplete batch.
         timeout: seconds to wait for a batch from the workers before raising (0: forever, but a dead
             worker is still reported at once).
@@ -45,12 +52,21 @@ class DataLoader:
         generator: fx.tensor.Generator for the shuffle order and the workers' base seed.
         prefetch_factor: batches each worker loads ahead (default 2 with workers).
         persistent_workers: keep the workers alive between epochs.
+        pin_memory_device: accepted for compatibility.
         in_order: yield batches in sampler order (False: as soon as any worker has one).
 
     Example:
-        >>> ds = TensorDataset(ft.arange(10.0).reshape(5, 2), ft.arange(5))
-        >>> [y.tolist() for _, y in DataLoader(ds, batch_size=2)]
+        >>> ds = data.TensorDataset(ft.arange(10.0).reshape(5, 2), ft.arange(5))
+        >>> [y.tolist() for _, y in data.DataLoader(ds, batch_size=2)]
         [[0, 1], [2, 3], [4]]
+        >>> loader = data.DataLoader(range(6), batch_size=2)
+        >>> next(iter(loader))
+        tensor([0, 1])
+        >>> state = loader.state_dict()  # e.g. saved with a checkpoint
+        >>> resumed = data.DataLoader(range(6), batch_size=2)
+        >>> resumed.load_state_dict(state)
+        >>> [batch.tolist() for batch in resumed]
+        [[2, 3], [4, 5]]
     """
 
     _initialized = False

@@ -25,7 +25,16 @@ class Dataset(Generic[T_co]):
     """A map from keys to samples: subclasses define `__getitem__` (and usually `__len__`).
 
     They may also define `__getitems__(indices) -> list of samples` to fetch a whole batch at once;
-    the DataLoader calls it when present.
+    the DataLoader calls it when present. `dataset_a + dataset_b` is their `ConcatDataset`.
+
+    Example:
+        >>> class Squares(data.Dataset):
+        ...     def __len__(self):
+        ...         return 4
+        ...     def __getitem__(self, i):
+        ...         return ft.tensor(float(i * i))
+        >>> next(iter(data.DataLoader(Squares(), batch_size=4)))
+        tensor([0., 1., 4., 9.])
     """
 
     def __getitem__(self, index):
@@ -40,6 +49,18 @@ class IterableDataset(Dataset[T_co]):
 
     With `num_workers > 0` every worker iterates its own copy; use `get_worker_info()` in `__iter__`
     (or `fx.data.shard_iterable`) so the copies do not return the same samples.
+    `stream_a + stream_b` is their `ChainDataset`.
+
+    Example:
+        >>> class Count(data.IterableDataset):
+        ...     def __init__(self, n):
+        ...         self.n = n
+        ...     def __iter__(self):
+        ...         info = data.get_worker_info()
+        ...         start, step = (0, 1) if info is None else (info.id, info.num_workers)
+        ...         return iter(range(start, self.n, step))
+        >>> [batch.tolist() for batch in data.DataLoader(Count(5), batch_size=2)]
+        [[0, 1], [2, 3], [4]]
     """
 
     def __iter__(self):
@@ -93,10 +114,15 @@ class TensorRows(Sequence):
 class TensorDataset(Dataset):
     """Samples are rows of the given tensors (indexed along their first dimension).
 
+    A DataLoader over it gathers each batch with one indexing op per tensor instead of stacking rows.
+
+    Args:
+        *tensors: tensors with the same size in dimension 0.
+
     Example:
-        >>> ds = TensorDataset(ft.arange(6).reshape(3, 2), ft.tensor([0, 1, 0]))
-        >>> [t.tolist() for t in ds[1]]
-        [[2, 3], 1]
+        >>> ds = data.TensorDataset(ft.arange(6).reshape(3, 2), ft.tensor([0, 1, 0]))
+        >>> len(ds), ds[1]
+        (3, (tensor([2, 3]), tensor(1)))
     """
 
     def __init__(self, *tensors):
@@ -137,7 +163,17 @@ def _fetch_column(dataset, indices):
 
 
 class StackDataset(Dataset):
-    """Samples are tuples (positional datasets) or dicts (keyword datasets) of the datasets' samples."""
+    """Samples are tuples (positional datasets) or dicts (keyword datasets) of the datasets' samples.
+
+    Args:
+        *args: datasets of equal length, for tuple samples.
+        **kwargs: datasets of equal length, for dict samples (not both).
+
+    Example:
+        >>> ds = data.StackDataset(x=ft.tensor([1, 2]), y=ft.tensor([3, 4]))
+        >>> ds[1]
+        {'x': tensor(2), 'y': tensor(4)}
+    """
 
     def __init__(self, *args, **kwargs):
         if args and kwargs:
@@ -165,7 +201,16 @@ class StackDataset(Dataset):
 
 
 class ConcatDataset(Dataset):
-    """The concatenation of map-style datasets."""
+    """The concatenation of map-style datasets.
+
+    Args:
+        datasets: a non-empty iterable of sized map-style datasets.
+
+    Example:
+        >>> ds = data.ConcatDataset([range(3), range(10, 12)])
+        >>> len(ds), ds[3]
+        (5, 10)
+    """
 
     @staticmethod
     def cumsum(sequence):
@@ -196,7 +241,15 @@ class ConcatDataset(Dataset):
 
 
 class ChainDataset(IterableDataset):
-    """The chaining of iterable datasets (lazy: one after the other)."""
+    """The chaining of iterable datasets (lazy: one after the other).
+
+    Args:
+        datasets: an iterable of IterableDatasets.
+
+    Example:
+        >>> list(data.ChainDataset([data.shard_iterable(range(2)), data.shard_iterable(range(5, 7))]))
+        [0, 1, 5, 6]
+    """
 
     def __init__(self, datasets):
         self.datasets = datasets
@@ -217,7 +270,17 @@ class ChainDataset(IterableDataset):
 
 
 class Subset(Dataset):
-    """The samples of `dataset` at `indices`."""
+    """The samples of `dataset` at `indices`.
+
+    Args:
+        dataset: a map-style dataset.
+        indices: the keys of `dataset` that make up the subset, in order.
+
+    Example:
+        >>> s = data.Subset(range(10, 20), [0, 2, 4])
+        >>> len(s), s[1]
+        (3, 12)
+    """
 
     def __init__(self, dataset, indices):
         self.dataset = dataset
@@ -252,10 +315,18 @@ def random_split(dataset, lengths, generator=ft.default_generator):
     Fractions become `floor(frac * len(dataset))` each, and the remainder is handed out one by one,
     round-robin from the first split.
 
+    Args:
+        dataset: a sized map-style dataset.
+        lengths: the split sizes (summing to len(dataset)) or fractions (summing to 1).
+        generator: the fx.tensor.Generator of the permutation (default: the global one).
+
+    Returns:
+        A list of `Subset`s, one per length.
+
     Example:
-        >>> a, b = random_split(range(10), [0.7, 0.3], generator=ft.Generator().manual_seed(0))
-        >>> len(a), len(b)
-        (7, 3)
+        >>> a, b = data.random_split(range(10), [0.7, 0.3], generator=ft.Generator().manual_seed(0))
+        >>> len(a), len(b), sorted([*a, *b]) == list(range(10))
+        (7, 3, True)
     """
     lengths = list(lengths)
     n = len(dataset)

@@ -43,14 +43,15 @@ class DistributedSampler(Sampler):
 
     Args:
         dataset: a sized dataset.
-        num_replicas: number of processes (default: the initialized process group's world size).
-        rank: this process's rank (default: from the process group).
+        num_replicas: number of processes (default: the initialized process group's world size,
+            else the launcher's WORLD_SIZE).
+        rank: this process's rank (default: from the process group, else RANK).
         shuffle: permute the keys (default True).
         seed: base seed shared by all ranks (default 0).
         drop_last: drop the tail instead of padding to a multiple of num_replicas.
 
     Example:
-        >>> list(DistributedSampler(range(5), num_replicas=2, rank=1, shuffle=False))
+        >>> list(data.DistributedSampler(range(5), num_replicas=2, rank=1, shuffle=False))
         [1, 3, 0]
     """
 

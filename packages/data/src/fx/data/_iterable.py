@@ -43,11 +43,17 @@ def shard_iterable(iterable, num_replicas=None, rank=None):
 
     Args:
         iterable: what to shard.
-        num_replicas, rank: the distributed split (default: from an initialized fx.distributed
-            process group, else WORLD_SIZE/RANK, else a single process).
+        num_replicas: the number of distributed processes (default: from an initialized
+            fx.distributed process group, else WORLD_SIZE, else 1).
+        rank: this process's rank (default: from the process group, else RANK, else 0).
+
+    Returns:
+        An IterableDataset for a DataLoader.
 
     Example:
-        >>> loader = DataLoader(shard_iterable(range(10)), batch_size=None, num_workers=2)
+        >>> list(data.shard_iterable(range(10), num_replicas=2, rank=1))
+        [1, 3, 5, 7, 9]
+        >>> loader = data.DataLoader(data.shard_iterable(range(10)), batch_size=None, num_workers=2)
         >>> sorted(int(x) for x in loader)
         [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
     """

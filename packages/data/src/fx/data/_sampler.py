@@ -29,7 +29,25 @@ def _fresh_generator():
 
 
 class Sampler(Generic[T_co]):
-    """Base class: an iterable of dataset keys (or of lists of keys, for batch samplers)."""
+    """Base class: an iterable of dataset keys (or of lists of keys, for batch samplers).
+
+    Subclasses define `__iter__` (and `__len__` when they know it). Any iterable of keys works as a
+    DataLoader `sampler`.
+
+    Args:
+        data_source: unused (deprecated, as in PyTorch; passing it warns).
+
+    Example:
+        >>> class EvenFirst(data.Sampler):
+        ...     def __init__(self, n):
+        ...         self.n = n
+        ...     def __iter__(self):
+        ...         return iter([*range(0, self.n, 2), *range(1, self.n, 2)])
+        ...     def __len__(self):
+        ...         return self.n
+        >>> list(data.DataLoader(range(5), sampler=EvenFirst(5), batch_size=None))
+        [0, 2, 4, 1, 3]
+    """
 
     def __init__(self, data_source=None):
         if data_source is not None:
@@ -41,7 +59,15 @@ class Sampler(Generic[T_co]):
 
 
 class SequentialSampler(Sampler[int]):
-    """0, 1, ..., len(data_source) - 1."""
+    """The keys 0, 1, ..., len(data_source) - 1 in order.
+
+    Args:
+        data_source: a sized dataset.
+
+    Example:
+        >>> list(data.SequentialSampler(range(3)))
+        [0, 1, 2]
+    """
 
     def __init__(self, data_source):
         self.data_source = data_source
@@ -63,6 +89,12 @@ class RandomSampler(Sampler[int]):
             fresh permutations when drawing without replacement).
         generator: fx.tensor.Generator for the draws (default: a new one seeded from the global generator
             at each `iter`).
+
+    Example:
+        >>> sorted(data.RandomSampler(range(5), generator=ft.Generator().manual_seed(0)))
+        [0, 1, 2, 3, 4]
+        >>> len(list(data.RandomSampler(range(5), replacement=True, num_samples=8)))
+        8
     """
 
     def __init__(self, data_source, replacement=False, num_samples=None, generator=None):
@@ -98,7 +130,16 @@ class RandomSampler(Sampler[int]):
 
 
 class SubsetRandomSampler(Sampler[int]):
-    """The given keys in a random order (without replacement)."""
+    """The given keys in a random order (without replacement).
+
+    Args:
+        indices: the keys to permute.
+        generator: fx.tensor.Generator for the permutation (default: the global one).
+
+    Example:
+        >>> sorted(data.SubsetRandomSampler([3, 5, 7]))
+        [3, 5, 7]
+    """
 
     def __init__(self, indices, generator=None):
         self.indices = indices
@@ -115,8 +156,14 @@ class SubsetRandomSampler(Sampler[int]):
 class WeightedRandomSampler(Sampler[int]):
     """`num_samples` keys in [0, len(weights)) drawn with probabilities proportional to `weights`.
 
+    Args:
+        weights: a 1-d sequence of non-negative weights (need not sum to 1).
+        num_samples: how many keys to draw.
+        replacement: draw with replacement (default True).
+        generator: fx.tensor.Generator for the draws (default: the global one).
+
     Example:
-        >>> s = WeightedRandomSampler([0.0, 1.0, 0.0], 4, generator=ft.Generator().manual_seed(0))
+        >>> s = data.WeightedRandomSampler([0.0, 1.0, 0.0], 4, generator=ft.Generator().manual_seed(0))
         >>> list(s)
         [1, 1, 1, 1]
     """
@@ -144,8 +191,13 @@ class WeightedRandomSampler(Sampler[int]):
 class BatchSampler(Sampler[list]):
     """Lists of `batch_size` keys from `sampler` (the last one shorter unless `drop_last`).
 
+    Args:
+        sampler: an iterable of keys.
+        batch_size: keys per batch.
+        drop_last: drop the last batch when it is shorter than batch_size.
+
     Example:
-        >>> list(BatchSampler(SequentialSampler(range(5)), batch_size=2, drop_last=False))
+        >>> list(data.BatchSampler(data.SequentialSampler(range(5)), batch_size=2, drop_last=False))
         [[0, 1], [2, 3], [4]]
     """
 

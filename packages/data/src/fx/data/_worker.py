@@ -35,7 +35,15 @@ _worker_info = None
 
 
 class WorkerInfo:
-    """About the current worker: `id`, `num_workers`, `seed` and `dataset` (this worker's copy)."""
+    """About the current DataLoader worker: `id`, `num_workers`, `seed` and `dataset` (this worker's copy).
+
+    Read-only; `get_worker_info()` returns the current worker's.
+
+    Example:
+        >>> info = data.WorkerInfo(id=0, num_workers=2, seed=7, dataset=None)
+        >>> info.id, info.num_workers
+        (0, 2)
+    """
 
     __initialized = False
 
@@ -58,11 +66,19 @@ class WorkerInfo:
 def get_worker_info():
     """The `WorkerInfo` of the current DataLoader worker process, or None in the main process.
 
-    Example (an IterableDataset that splits its range between workers):
-        >>> def __iter__(self):
-        ...     info = get_worker_info()
-        ...     start, step = (0, 1) if info is None else (info.id, info.num_workers)
-        ...     return iter(range(start, self.n, step))
+    Returns:
+        A `WorkerInfo` inside a worker, else None.
+
+    Example:
+        >>> data.get_worker_info() is None
+        True
+        >>> class WhoLoads(data.Dataset):
+        ...     def __len__(self):
+        ...         return 4
+        ...     def __getitem__(self, i):
+        ...         return data.get_worker_info().id
+        >>> sorted(int(w) for w in data.DataLoader(WhoLoads(), batch_size=None, num_workers=2))
+        [0, 0, 1, 1]
     """
     return _worker_info
 

@@ -29,9 +29,9 @@ def adadelta_update(p, grad, state, *, lr, rho, eps, weight_decay, maximize) -> 
 
 
 class Adadelta(Optimizer):
-    r"""Adadelta (Zeiler, 2012).
+    """Adadelta (Zeiler, 2012).
 
-    With g the gradient (negated when `maximize`):
+    With g the gradient (negated when `maximize`)::
 
         g = g + weight_decay * p
         v = rho * v + (1 - rho) * g^2
@@ -40,12 +40,24 @@ class Adadelta(Optimizer):
         p = p - lr * dx
 
     Args:
-        params: parameters or parameter groups. lr: scales the step (default 1.0).
-        rho: averaging coefficient (default 0.9). eps: default 1e-6. weight_decay: default 0.
+        params: parameters or parameter groups.
+        lr: scales the step (default 1.0).
+        rho: averaging coefficient (default 0.9).
+        eps: added inside the square roots (default 1e-6).
+        weight_decay: L2 penalty (default 0).
         maximize: ascend instead of descend.
+        **torch_flags: PyTorch's `foreach`, `fused`, `capturable` are accepted and ignored;
+            `differentiable=True` raises NotImplementedError.
 
     Example:
-        >>> opt = Adadelta([ft.randn(3, requires_grad=True)])
+        >>> w = ft.tensor([1.0, -2.0], requires_grad=True)
+        >>> opt = optim.Adadelta([w], lr=1.0)
+        >>> for _ in range(2):
+        ...     opt.zero_grad()
+        ...     (w * w).sum().backward()
+        ...     opt.step()
+        >>> w
+        tensor([ 0.9936, -1.9936], requires_grad=True)
     """
 
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, *, maximize=False, **torch_flags):

@@ -28,21 +28,34 @@ def adagrad_update(p, grad, state, *, lr, lr_decay, weight_decay, eps, maximize)
 
 
 class Adagrad(Optimizer):
-    r"""Adagrad (Duchi et al., 2011).
+    """Adagrad (Duchi et al., 2011).
 
-    With g the gradient (negated when `maximize`), at step t:
+    With g the gradient (negated when `maximize`), at step t::
 
         g = g + weight_decay * p
         s = s + g^2                         (s starts at initial_accumulator_value)
         p = p - lr / (1 + (t - 1) * lr_decay) * g / (sqrt(s) + eps)
 
     Args:
-        params: parameters or parameter groups. lr: default 1e-2. lr_decay: default 0.
-        weight_decay: default 0. initial_accumulator_value: default 0. eps: default 1e-10.
+        params: parameters or parameter groups.
+        lr: learning rate (default 1e-2).
+        lr_decay: learning-rate decay (default 0).
+        weight_decay: L2 penalty (default 0).
+        initial_accumulator_value: start value of s (default 0).
+        eps: added to the denominator (default 1e-10).
         maximize: ascend instead of descend.
+        **torch_flags: PyTorch's `foreach`, `fused`, `capturable` are accepted and ignored;
+            `differentiable=True` raises NotImplementedError.
 
     Example:
-        >>> opt = Adagrad([ft.randn(3, requires_grad=True)], lr=0.1)
+        >>> w = ft.tensor([1.0, -2.0], requires_grad=True)
+        >>> opt = optim.Adagrad([w], lr=0.1)
+        >>> for _ in range(2):
+        ...     opt.zero_grad()
+        ...     (w * w).sum().backward()
+        ...     opt.step()
+        >>> w
+        tensor([ 0.8331, -1.8311], requires_grad=True)
     """
 
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10, *,

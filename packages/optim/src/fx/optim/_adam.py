@@ -57,29 +57,39 @@ def adam_update(p, grad, state, *, lr, beta1, beta2, eps, weight_decay, amsgrad,
 
 
 class Adam(Optimizer):
-    r"""Adam (Kingma & Ba, 2014), with AMSGrad and decoupled weight decay as options.
+    """Adam (Kingma & Ba, 2014), with AMSGrad and decoupled weight decay as options.
 
-    With g the gradient (negated when `maximize`), at step t:
+    With g the gradient (negated when `maximize`), at step t::
 
-        g = g + weight_decay * p              (or p = p * (1 - lr * weight_decay) if decoupled)
+        g = g + weight_decay * p           (or p = p * (1 - lr * weight_decay) if decoupled)
         m = beta1 * m + (1 - beta1) * g
         v = beta2 * v + (1 - beta2) * g^2
         v_hat = max(v_hat, v) if amsgrad else v
         p = p - lr / (1 - beta1^t) * m / (sqrt(v_hat) / sqrt(1 - beta2^t) + eps)
 
-    Args:
-        params: parameters or parameter groups.
-        lr: learning rate (default 1e-3). betas: (beta1, beta2) (default (0.9, 0.999)).
-        eps: added to the denominator (default 1e-8). weight_decay: L2 penalty (default 0).
-        amsgrad: use AMSGrad's running max of v. maximize: ascend instead of descend.
-        decoupled_weight_decay: decay the weights directly (AdamW).
-
     CPU float32/float64 parameters are updated by one fused C kernel per parameter group.
 
+    Args:
+        params: parameters or parameter groups.
+        lr: learning rate (default 1e-3).
+        betas: (beta1, beta2), the averaging coefficients of m and v (default (0.9, 0.999)).
+        eps: added to the denominator (default 1e-8).
+        weight_decay: L2 penalty (default 0).
+        amsgrad: use AMSGrad's running max of v.
+        maximize: ascend instead of descend.
+        decoupled_weight_decay: decay the weights directly (AdamW).
+        **torch_flags: PyTorch's `foreach`, `fused`, `capturable` are accepted and ignored;
+            `differentiable=True` raises NotImplementedError.
+
     Example:
-        >>> w = ft.randn(3, requires_grad=True)
-        >>> opt = Adam([w], lr=0.1)
-        >>> (w * w).sum().backward(); opt.step(); opt.zero_grad()
+        >>> w = ft.tensor([1.0, -2.0], requires_grad=True)
+        >>> opt = optim.Adam([w], lr=0.1)
+        >>> for _ in range(2):
+        ...     opt.zero_grad()
+        ...     (w * w).sum().backward()
+        ...     opt.step()
+        >>> w
+        tensor([ 0.8004, -1.8002], requires_grad=True)
     """
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
@@ -133,11 +143,32 @@ class Adam(Optimizer):
 
 
 class AdamW(Adam):
-    r"""Adam with decoupled weight decay (Loshchilov & Hutter, 2019): `p = p * (1 - lr * weight_decay)`
-    before the Adam step. Same arguments as `Adam`, but weight_decay defaults to 1e-2.
+    """Adam with decoupled weight decay (Loshchilov & Hutter, 2019).
+
+    The update of `Adam` with decoupled_weight_decay=True: at step t, before the Adam step::
+
+        p = p * (1 - lr * weight_decay)
+
+    Args:
+        params: parameters or parameter groups.
+        lr: learning rate (default 1e-3).
+        betas: (beta1, beta2), the averaging coefficients of m and v (default (0.9, 0.999)).
+        eps: added to the denominator (default 1e-8).
+        weight_decay: decoupled weight decay (default 1e-2).
+        amsgrad: use AMSGrad's running max of v.
+        maximize: ascend instead of descend.
+        **torch_flags: PyTorch's `foreach`, `fused`, `capturable` are accepted and ignored;
+            `differentiable=True` raises NotImplementedError.
 
     Example:
-        >>> opt = AdamW([ft.randn(3, requires_grad=True)], lr=1e-3, weight_decay=0.01)
+        >>> w = ft.tensor([1.0, -2.0], requires_grad=True)
+        >>> opt = optim.AdamW([w], lr=0.1, weight_decay=0.01)
+        >>> for _ in range(2):
+        ...     opt.zero_grad()
+        ...     (w * w).sum().backward()
+        ...     opt.step()
+        >>> w
+        tensor([ 0.7985, -1.7963], requires_grad=True)
     """
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, *,

@@ -28,9 +28,9 @@ def adamax_update(p, grad, state, *, lr, beta1, beta2, eps, weight_decay, maximi
 
 
 class Adamax(Optimizer):
-    r"""Adamax (Kingma & Ba, 2014, section 7).
+    """Adamax (Kingma & Ba, 2014, section 7): Adam with the infinity norm.
 
-    With g the gradient (negated when `maximize`), at step t:
+    With g the gradient (negated when `maximize`), at step t::
 
         g = g + weight_decay * p
         m = beta1 * m + (1 - beta1) * g
@@ -38,12 +38,24 @@ class Adamax(Optimizer):
         p = p - lr / (1 - beta1^t) * m / u
 
     Args:
-        params: parameters or parameter groups. lr: learning rate (default 2e-3).
-        betas: (beta1, beta2) (default (0.9, 0.999)). eps: default 1e-8.
-        weight_decay: L2 penalty (default 0). maximize: ascend instead of descend.
+        params: parameters or parameter groups.
+        lr: learning rate (default 2e-3).
+        betas: (beta1, beta2) (default (0.9, 0.999)).
+        eps: added to the norm (default 1e-8).
+        weight_decay: L2 penalty (default 0).
+        maximize: ascend instead of descend.
+        **torch_flags: PyTorch's `foreach`, `fused`, `capturable` are accepted and ignored;
+            `differentiable=True` raises NotImplementedError.
 
     Example:
-        >>> opt = Adamax([ft.randn(3, requires_grad=True)], lr=2e-3)
+        >>> w = ft.tensor([1.0, -2.0], requires_grad=True)
+        >>> opt = optim.Adamax([w], lr=0.1)
+        >>> for _ in range(2):
+        ...     opt.zero_grad()
+        ...     (w * w).sum().backward()
+        ...     opt.step()
+        >>> w
+        tensor([ 0.8052, -1.8025], requires_grad=True)
     """
 
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, *, maximize=False, **torch_flags):

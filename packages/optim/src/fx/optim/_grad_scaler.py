@@ -38,17 +38,28 @@ class GradScaler:
 
     Each iteration: `scaler.scale(loss).backward()`, then `scaler.step(optimizer)` (unscales the
     gradients and runs `optimizer.step()` only if they are all finite), then `scaler.update()`
-    (halves the scale after an overflow; doubles it after `growth_interval` clean steps).
+    (multiplies the scale by backoff_factor after an overflow and by growth_factor after
+    `growth_interval` clean steps).
 
     Args:
         device: "cuda" (PyTorch's default; disabled with a warning where CUDA is unavailable) or "cpu".
-        init_scale: first scale (default 2**16). growth_factor: > 1 (default 2).
-        backoff_factor: < 1 (default 0.5). growth_interval: clean steps between growths (default 2000).
+        init_scale: the first scale (default 2**16).
+        growth_factor: scale multiplier after growth_interval clean steps, > 1 (default 2).
+        backoff_factor: scale multiplier after an overflow, < 1 (default 0.5).
+        growth_interval: clean steps between growths (default 2000).
         enabled: False makes every method a pass-through.
 
     Example:
-        >>> scaler = GradScaler("cpu")
-        >>> scaler.scale(loss).backward(); scaler.step(opt); scaler.update()
+        >>> w = ft.tensor([1.0, -2.0], requires_grad=True)
+        >>> opt = optim.SGD([w], lr=0.1)
+        >>> scaler = optim.GradScaler("cpu", init_scale=1024.0)
+        >>> scaler.scale((w * w).sum()).backward()
+        >>> w.grad
+        tensor([ 2048., -4096.])
+        >>> scaler.step(opt)
+        >>> scaler.update()
+        >>> w, scaler.get_scale()
+        (tensor([ 0.8000, -1.6000], requires_grad=True), 1024.0)
     """
 
     def __init__(self, device="cuda", init_scale=2.0**16, growth_factor=2.0, backoff_factor=0.5,

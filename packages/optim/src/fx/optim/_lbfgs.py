@@ -99,25 +99,39 @@ def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_chang
 
 
 class LBFGS(Optimizer):
-    r"""L-BFGS (limited-memory BFGS); `step(closure)` runs up to `max_iter` iterations.
+    """L-BFGS (limited-memory BFGS); `step(closure)` runs up to `max_iter` iterations.
 
     The search direction is -H g, H the inverse-Hessian estimate from the last `history_size`
-    pairs (s, y) = (step, change of gradient) by the two-loop recursion, scaled by s.y / y.y.
+    pairs (s, y) = (step, change of gradient) by the two-loop recursion, scaled by s.y / y.y::
+
+        p = p + alpha * d,   d = -H g,   alpha = lr (or found by the strong-Wolfe line search)
+
     One parameter group only; all parameters are flattened into one vector.
 
     Args:
-        params: the parameters (one group). lr: step length (default 1).
-        max_iter: iterations per step() (default 20). max_eval: closure evaluations per step()
-        (default max_iter * 5 // 4). tolerance_grad: stop when max |g| <= it (default 1e-7).
-        tolerance_change: stop when the loss or step changes less (default 1e-9).
-        history_size: pairs kept (default 100). line_search_fn: None or "strong_wolfe".
+        params: the parameters (one group).
+        lr: step length (default 1).
+        max_iter: iterations per step() (default 20).
+        max_eval: closure evaluations per step() (default max_iter * 5 // 4).
+        tolerance_grad: stop when max |g| <= tolerance_grad (default 1e-7).
+        tolerance_change: stop when the loss or the step changes less than this (default 1e-9).
+        history_size: (s, y) pairs kept (default 100).
+        line_search_fn: None (fixed step lr) or "strong_wolfe".
+        **torch_flags: PyTorch's `foreach`, `fused`, `capturable` are accepted and ignored;
+            `differentiable=True` raises NotImplementedError.
 
     Example:
         >>> x = ft.tensor([1.5, -0.5], requires_grad=True)
-        >>> opt = LBFGS([x], line_search_fn="strong_wolfe")
+        >>> opt = optim.LBFGS([x], line_search_fn="strong_wolfe")
         >>> def closure():
-        ...     opt.zero_grad(); loss = ((x - 1) ** 2).sum(); loss.backward(); return loss
+        ...     opt.zero_grad()
+        ...     loss = ((x - 1) ** 2).sum()
+        ...     loss.backward()
+        ...     return loss
         >>> opt.step(closure)
+        tensor(2.5000, grad_fn=<SumBackward0>)
+        >>> x
+        tensor([1., 1.], requires_grad=True)
     """
 
     def __init__(self, params, lr=1, max_iter=20, max_eval=None, tolerance_grad=1e-7, tolerance_change=1e-9,

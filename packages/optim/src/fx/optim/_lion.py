@@ -25,9 +25,9 @@ def lion_update(p, grad, state, *, lr, beta1, beta2, weight_decay, maximize) -> 
 
 
 class Lion(Optimizer):
-    r"""Lion, "EvoLved Sign Momentum" (Chen et al., 2023, "Symbolic Discovery of Optimization Algorithms").
+    """Lion, "EvoLved Sign Momentum" (Chen et al., 2023, "Symbolic Discovery of Optimization Algorithms").
 
-    With g the gradient (negated when `maximize`):
+    Not in torch.optim. With g the gradient (negated when `maximize`)::
 
         p = p * (1 - lr * weight_decay)
         p = p - lr * sign(beta1 * m + (1 - beta1) * g)
@@ -37,11 +37,23 @@ class Lion(Optimizer):
     and a weight decay 3-10x larger.
 
     Args:
-        params: parameters or parameter groups. lr: default 1e-4. betas: default (0.9, 0.99).
-        weight_decay: decoupled, default 0. maximize: ascend instead of descend.
+        params: parameters or parameter groups.
+        lr: learning rate (default 1e-4).
+        betas: (beta1, beta2) (default (0.9, 0.99)).
+        weight_decay: decoupled weight decay (default 0).
+        maximize: ascend instead of descend.
+        **torch_flags: PyTorch's `foreach`, `fused`, `capturable` are accepted and ignored;
+            `differentiable=True` raises NotImplementedError.
 
     Example:
-        >>> opt = Lion([ft.randn(3, requires_grad=True)], lr=1e-4, weight_decay=0.1)
+        >>> w = ft.tensor([1.0, -2.0], requires_grad=True)
+        >>> opt = optim.Lion([w], lr=0.1)
+        >>> for _ in range(2):
+        ...     opt.zero_grad()
+        ...     (w * w).sum().backward()
+        ...     opt.step()
+        >>> w
+        tensor([ 0.8000, -1.8000], requires_grad=True)
     """
 
     def __init__(self, params, lr=1e-4, betas=(0.9, 0.99), weight_decay=0.0, *, maximize=False, **torch_flags):

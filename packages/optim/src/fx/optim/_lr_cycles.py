@@ -14,10 +14,24 @@ __all__ = ["CosineAnnealingWarmRestarts", "CyclicLR", "OneCycleLR"]
 class CosineAnnealingWarmRestarts(LRScheduler):
     """Cosine annealing restarted every T_i epochs, T_0 first and each period T_mult times longer (SGDR).
 
-    `step(epoch)` accepts fractional epochs (e.g. `epoch + i / iters_per_epoch`).
+    Within a period, lr = eta_min + (initial_lr - eta_min) * (1 + cos(pi * T_cur / T_i)) / 2.
+    `step(epoch)` also accepts fractional epochs (e.g. `epoch + i / iters_per_epoch`).
+
+    Args:
+        optimizer: the wrapped optimizer.
+        T_0: epochs of the first period (a positive int).
+        T_mult: growth factor of the period (an int >= 1, default 1).
+        eta_min: the minimum lr (default 0).
+        last_epoch: index of the last epoch when resuming (default -1: start).
 
     Example:
-        >>> sched = CosineAnnealingWarmRestarts(opt, T_0=10, T_mult=2, eta_min=1e-5)
+        >>> opt = optim.SGD([ft.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = optim.lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=2, T_mult=2)
+        >>> lrs = []
+        >>> for _ in range(7):
+        ...     lrs.append(round(sched.get_last_lr()[0], 4)); opt.step(); sched.step()
+        >>> lrs
+        [1.0, 0.5, 1.0, 0.8536, 0.5, 0.1464, 1.0]
     """
 
     def __init__(self, optimizer, T_0, T_mult=1, eta_min=0.0, last_epoch=-1):
@@ -100,8 +114,29 @@ class CyclicLR(LRScheduler):
     (scaled by gamma ** iteration), or a custom `scale_fn(x)` with `scale_mode` "cycle" or
     "iterations". With `cycle_momentum`, momentum (or Adam's beta1) cycles inversely.
 
+    Args:
+        optimizer: the wrapped optimizer.
+        base_lr: the lower bound, one per group or shared (sets the groups' lr).
+        max_lr: the upper bound, one per group or shared.
+        step_size_up: iterations of the rising half (default 2000).
+        step_size_down: iterations of the falling half (default: step_size_up).
+        mode: "triangular", "triangular2" or "exp_range" (ignored with scale_fn).
+        gamma: the factor of "exp_range" (default 1).
+        scale_fn: a custom amplitude function of the cycle or iteration, in [0, 1].
+        scale_mode: "cycle" or "iterations": what scale_fn receives.
+        cycle_momentum: cycle momentum between max_momentum and base_momentum (default True).
+        base_momentum: the lower momentum bound (default 0.8).
+        max_momentum: the upper momentum bound (default 0.9).
+        last_epoch: index of the last epoch when resuming (default -1: start).
+
     Example:
-        >>> sched = CyclicLR(opt, base_lr=0.01, max_lr=0.1, step_size_up=20)
+        >>> opt = optim.SGD([ft.zeros(1, requires_grad=True)], lr=1.0, momentum=0.9)
+        >>> sched = optim.lr_scheduler.CyclicLR(opt, base_lr=0.1, max_lr=1.0, step_size_up=2)
+        >>> lrs = []
+        >>> for _ in range(6):
+        ...     lrs.append(round(sched.get_last_lr()[0], 4)); opt.step(); sched.step()
+        >>> lrs
+        [0.1, 0.55, 1.0, 0.55, 0.1, 0.55]
     """
 
     def __init__(self, optimizer, base_lr, max_lr, step_size_up=2000, step_size_down=None, mode="triangular",
@@ -175,11 +210,35 @@ class CyclicLR(LRScheduler):
 
 
 class OneCycleLR(LRScheduler):
-    """The 1cycle policy (Smith & Topin, 2018): lr up from max_lr/div_factor to max_lr, then annealed
-    down to initial_lr/final_div_factor over total_steps batches (momentum cycles inversely).
+    """The 1cycle policy (Smith & Topin, 2018), stepped every batch.
+
+    lr rises from max_lr / div_factor to max_lr over pct_start of the steps, then anneals down to
+    max_lr / (div_factor * final_div_factor); momentum cycles inversely.
+
+    Args:
+        optimizer: the wrapped optimizer.
+        max_lr: the peak lr, one per group or shared.
+        total_steps: steps in the cycle (or give epochs and steps_per_epoch).
+        epochs: epochs in the cycle (with steps_per_epoch).
+        steps_per_epoch: steps per epoch (with epochs).
+        pct_start: fraction of the cycle spent rising (default 0.3).
+        anneal_strategy: "cos" or "linear" (default "cos").
+        cycle_momentum: cycle momentum (or Adam's beta1) inversely to lr (default True).
+        base_momentum: the lower momentum bound (default 0.85).
+        max_momentum: the upper momentum bound (default 0.95).
+        div_factor: initial lr = max_lr / div_factor (default 25).
+        final_div_factor: final lr = initial lr / final_div_factor (default 1e4).
+        three_phase: a third phase annealing back to the initial lr first (default False).
+        last_epoch: index of the last epoch when resuming (default -1: start).
 
     Example:
-        >>> sched = OneCycleLR(opt, max_lr=0.1, total_steps=1000)
+        >>> opt = optim.SGD([ft.zeros(1, requires_grad=True)], lr=1.0, momentum=0.9)
+        >>> sched = optim.lr_scheduler.OneCycleLR(opt, max_lr=1.0, total_steps=6)
+        >>> lrs = []
+        >>> for _ in range(6):
+        ...     lrs.append(round(sched.get_last_lr()[0], 4)); opt.step(); sched.step()
+        >>> lrs
+        [0.04, 0.9944, 0.8117, 0.4626, 0.1335, 0.0]
     """
 
     def __init__(self, optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None, pct_start=0.3,

@@ -17,7 +17,7 @@ from fx.tensor import Tensor
 from ._optimizer import Optimizer, to_scalar
 
 __all__ = ["LRScheduler", "LambdaLR", "MultiplicativeLR", "StepLR", "MultiStepLR", "ConstantLR", "LinearLR",
-           "ExponentialLR", "PolynomialLR", "CosineAnnealingLR", "SequentialLR", "ChainedScheduler"]
+           "ExponentialLR", "PolynomialLR", "CosineAnnealingLR"]
 
 EPOCH_DEPRECATION_WARNING = (
     "The epoch parameter in `scheduler.step()` was not necessary and is being deprecated where possible. "
@@ -47,12 +47,25 @@ def set_group_value(group, key, value):
 
 
 class LRScheduler:
-    """Base class: sets each group's "lr" from `get_lr()` on every `step()`.
+    """Base class of the epoch-based schedulers: sets each group's "lr" from `get_lr()` on every `step()`.
+
+    Call `scheduler.step()` once per epoch (or batch, for the per-batch schedules), after
+    `optimizer.step()`. Construction records each group's "initial_lr" and runs the first step.
+    A subclass implements `get_lr()` from `self.last_epoch` and `self.base_lrs`.
 
     Args:
         optimizer: the wrapped optimizer.
         last_epoch: index of the last epoch when resuming (default -1: start; the groups then
             need "initial_lr", which a fresh scheduler records).
+
+    Example:
+        >>> class Halving(optim.lr_scheduler.LRScheduler):
+        ...     def get_lr(self):
+        ...         return [base * 0.5 ** self.last_epoch for base in self.base_lrs]
+        >>> opt = optim.SGD([ft.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = Halving(opt)
+        >>> opt.step(); sched.step(); sched.get_last_lr()
+        [0.5]
     """
 
     _get_lr_called_within_step = False
@@ -164,10 +177,21 @@ class _LambdaBase(LRScheduler):
 
 
 class LambdaLR(_LambdaBase):
-    """lr = initial_lr * lr_lambda(epoch) (one lambda, or one per group).
+    """Set lr = initial_lr * lr_lambda(epoch) (one function, or one per parameter group).
+
+    Args:
+        optimizer: the wrapped optimizer.
+        lr_lambda: a function of the epoch index, or a list with one per group.
+        last_epoch: index of the last epoch when resuming (default -1: start).
 
     Example:
-        >>> sched = LambdaLR(opt, lambda epoch: 0.95 ** epoch)
+        >>> opt = optim.SGD([ft.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = optim.lr_scheduler.LambdaLR(opt, lambda epoch: 0.5 ** epoch)
+        >>> lrs = []
+        >>> for _ in range(4):
+        ...     lrs.append(round(sched.get_last_lr()[0], 4)); opt.step(); sched.step()
+        >>> lrs
+        [1.0, 0.5, 0.25, 0.125]
     """
 
     def get_lr(self):
@@ -176,10 +200,21 @@ class LambdaLR(_LambdaBase):
 
 
 class MultiplicativeLR(_LambdaBase):
-    """lr = lr * lr_lambda(epoch) at every step after the first.
+    """Multiply lr by lr_lambda(epoch) at every step after the first.
+
+    Args:
+        optimizer: the wrapped optimizer.
+        lr_lambda: a function of the epoch index, or a list with one per group.
+        last_epoch: index of the last epoch when resuming (default -1: start).
 
     Example:
-        >>> sched = MultiplicativeLR(opt, lambda epoch: 0.95)
+        >>> opt = optim.SGD([ft.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = optim.lr_scheduler.MultiplicativeLR(opt, lambda epoch: 0.5)
+        >>> lrs = []
+        >>> for _ in range(4):
+        ...     lrs.append(round(sched.get_last_lr()[0], 4)); opt.step(); sched.step()
+        >>> lrs
+        [1.0, 0.5, 0.25, 0.125]
     """
 
     def get_lr(self):
@@ -190,10 +225,22 @@ class MultiplicativeLR(_LambdaBase):
 
 
 class StepLR(LRScheduler):
-    """lr = lr * gamma every `step_size` epochs.
+    """Multiply lr by `gamma` every `step_size` epochs.
+
+    Args:
+        optimizer: the wrapped optimizer.
+        step_size: epochs between two decays.
+        gamma: the decay factor (default 0.1).
+        last_epoch: index of the last epoch when resuming (default -1: start).
 
     Example:
-        >>> sched = StepLR(opt, step_size=30, gamma=0.1)
+        >>> opt = optim.SGD([ft.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.1)
+        >>> lrs = []
+        >>> for _ in range(5):
+        ...     lrs.append(round(sched.get_last_lr()[0], 4)); opt.step(); sched.step()
+        >>> lrs
+        [1.0, 1.0, 0.1, 0.1, 0.01]
     """
 
     def __init__(self, optimizer, step_size, gamma=0.1, last_epoch=-1):
@@ -212,10 +259,22 @@ class StepLR(LRScheduler):
 
 
 class MultiStepLR(LRScheduler):
-    """lr = lr * gamma at each milestone epoch (a repeated milestone applies gamma again).
+    """Multiply lr by `gamma` at each milestone epoch (a repeated milestone applies gamma again).
+
+    Args:
+        optimizer: the wrapped optimizer.
+        milestones: epoch indices (any order).
+        gamma: the decay factor (default 0.1).
+        last_epoch: index of the last epoch when resuming (default -1: start).
 
     Example:
-        >>> sched = MultiStepLR(opt, milestones=[30, 80], gamma=0.1)
+        >>> opt = optim.SGD([ft.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = optim.lr_scheduler.MultiStepLR(opt, milestones=[1, 3], gamma=0.1)
+        >>> lrs = []
+        >>> for _ in range(5):
+        ...     lrs.append(round(sched.get_last_lr()[0], 4)); opt.step(); sched.step()
+        >>> lrs
+        [1.0, 0.1, 0.1, 0.01, 0.01]
     """
 
     def __init__(self, optimizer, milestones, gamma=0.1, last_epoch=-1):
@@ -239,10 +298,22 @@ class MultiStepLR(LRScheduler):
 
 
 class ConstantLR(LRScheduler):
-    """lr = initial_lr * factor until epoch `total_iters`, then initial_lr.
+    """Set lr = initial_lr * factor until epoch `total_iters`, then initial_lr.
+
+    Args:
+        optimizer: the wrapped optimizer.
+        factor: the multiplier, in [0, 1] (default 1/3).
+        total_iters: epochs with the reduced lr (default 5).
+        last_epoch: index of the last epoch when resuming (default -1: start).
 
     Example:
-        >>> sched = ConstantLR(opt, factor=0.5, total_iters=4)
+        >>> opt = optim.SGD([ft.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = optim.lr_scheduler.ConstantLR(opt, factor=0.5, total_iters=2)
+        >>> lrs = []
+        >>> for _ in range(4):
+        ...     lrs.append(round(sched.get_last_lr()[0], 4)); opt.step(); sched.step()
+        >>> lrs
+        [0.5, 0.5, 1.0, 1.0]
     """
 
     def __init__(self, optimizer, factor=1.0 / 3, total_iters=5, last_epoch=-1):
@@ -266,10 +337,23 @@ class ConstantLR(LRScheduler):
 
 
 class LinearLR(LRScheduler):
-    """lr goes linearly from initial_lr * start_factor to initial_lr * end_factor over total_iters epochs.
+    """Move lr linearly from initial_lr * start_factor to initial_lr * end_factor over total_iters epochs.
+
+    Args:
+        optimizer: the wrapped optimizer.
+        start_factor: the first multiplier, in (0, 1] (default 1/3).
+        end_factor: the last multiplier, in [0, 1] (default 1).
+        total_iters: epochs of the ramp (default 5).
+        last_epoch: index of the last epoch when resuming (default -1: start).
 
     Example:
-        >>> sched = LinearLR(opt, start_factor=0.1, total_iters=10)
+        >>> opt = optim.SGD([ft.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = optim.lr_scheduler.LinearLR(opt, start_factor=0.25, total_iters=3)
+        >>> lrs = []
+        >>> for _ in range(5):
+        ...     lrs.append(round(sched.get_last_lr()[0], 4)); opt.step(); sched.step()
+        >>> lrs
+        [0.25, 0.5, 0.75, 1.0, 1.0]
     """
 
     def __init__(self, optimizer, start_factor=1.0 / 3, end_factor=1.0, total_iters=5, last_epoch=-1):
@@ -299,10 +383,21 @@ class LinearLR(LRScheduler):
 
 
 class ExponentialLR(LRScheduler):
-    """lr = lr * gamma every epoch.
+    """Multiply lr by `gamma` every epoch.
+
+    Args:
+        optimizer: the wrapped optimizer.
+        gamma: the decay factor.
+        last_epoch: index of the last epoch when resuming (default -1: start).
 
     Example:
-        >>> sched = ExponentialLR(opt, gamma=0.9)
+        >>> opt = optim.SGD([ft.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+        >>> lrs = []
+        >>> for _ in range(4):
+        ...     lrs.append(round(sched.get_last_lr()[0], 4)); opt.step(); sched.step()
+        >>> lrs
+        [1.0, 0.5, 0.25, 0.125]
     """
 
     def __init__(self, optimizer, gamma, last_epoch=-1):
@@ -320,10 +415,22 @@ class ExponentialLR(LRScheduler):
 
 
 class PolynomialLR(LRScheduler):
-    """lr = initial_lr * (1 - epoch / total_iters) ** power, then 0 after total_iters.
+    """Set lr = initial_lr * (1 - epoch / total_iters) ** power, and 0 after total_iters.
+
+    Args:
+        optimizer: the wrapped optimizer.
+        total_iters: epochs until lr reaches 0 (default 5).
+        power: the polynomial's power (default 1).
+        last_epoch: index of the last epoch when resuming (default -1: start).
 
     Example:
-        >>> sched = PolynomialLR(opt, total_iters=100, power=2.0)
+        >>> opt = optim.SGD([ft.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = optim.lr_scheduler.PolynomialLR(opt, total_iters=4, power=2.0)
+        >>> lrs = []
+        >>> for _ in range(6):
+        ...     lrs.append(round(sched.get_last_lr()[0], 4)); opt.step(); sched.step()
+        >>> lrs
+        [1.0, 0.5625, 0.25, 0.0625, 0.0, 0.0]
     """
 
     def __init__(self, optimizer, total_iters=5, power=1.0, last_epoch=-1):
@@ -345,10 +452,22 @@ class PolynomialLR(LRScheduler):
 
 
 class CosineAnnealingLR(LRScheduler):
-    """lr = eta_min + (initial_lr - eta_min) (1 + cos(pi epoch / T_max)) / 2 (SGDR without restarts).
+    """Anneal lr = eta_min + (initial_lr - eta_min) * (1 + cos(pi * epoch / T_max)) / 2 (SGDR without restarts).
+
+    Args:
+        optimizer: the wrapped optimizer.
+        T_max: epochs of a half cosine period.
+        eta_min: the minimum lr (default 0).
+        last_epoch: index of the last epoch when resuming (default -1: start).
 
     Example:
-        >>> sched = CosineAnnealingLR(opt, T_max=100, eta_min=1e-5)
+        >>> opt = optim.SGD([ft.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = optim.lr_scheduler.CosineAnnealingLR(opt, T_max=4)
+        >>> lrs = []
+        >>> for _ in range(5):
+        ...     lrs.append(round(sched.get_last_lr()[0], 4)); opt.step(); sched.step()
+        >>> lrs
+        [1.0, 0.8536, 0.5, 0.1464, 0.0]
     """
 
     def __init__(self, optimizer, T_max, eta_min=0.0, last_epoch=-1):
@@ -374,102 +493,3 @@ class CosineAnnealingLR(LRScheduler):
     def _get_closed_form_lr(self):
         return [self.eta_min + (base - self.eta_min) * (1 + math.cos(math.pi * self.last_epoch / self.T_max)) / 2
                 for base in self.base_lrs]
-
-
-def _check_members(owner, optimizer, schedulers):
-    from ._plateau import ReduceLROnPlateau
-
-    for i, s in enumerate(schedulers):
-        if not hasattr(s, "optimizer"):
-            raise TypeError(f"{owner} at index {i} should have `optimizer` as its attribute.")
-        if isinstance(s, ReduceLROnPlateau):
-            raise ValueError(f"{owner} does not support `ReduceLROnPlateau` scheduler as it requires additional "
-                             f"kwargs to be specified when calling `step`, but got one at index {i} in the given "
-                             "schedulers sequence.")
-        if optimizer is not s.optimizer:
-            raise ValueError(f"{owner} expects all schedulers to belong to the same optimizer, but got scheduler "
-                             f"{s.__class__.__name__} at index {i} with a different optimizer.")
-
-
-class _Composite(LRScheduler):
-    def state_dict(self):
-        state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "_schedulers")}
-        state["_schedulers"] = [s.state_dict() for s in self._schedulers]
-        return state
-
-    def load_state_dict(self, state_dict):
-        state_dict = dict(state_dict)
-        saved = state_dict.pop("_schedulers")
-        self.__dict__.update(state_dict)
-        for s, sd in zip(self._schedulers, saved):
-            s.load_state_dict(sd)
-
-
-class SequentialLR(_Composite):
-    """Run `schedulers[i]` from `milestones[i-1]` on (each restarted at its milestone).
-
-    Example:
-        >>> warm = LinearLR(opt, start_factor=0.1, total_iters=5)
-        >>> sched = SequentialLR(opt, [warm, CosineAnnealingLR(opt, T_max=95)], milestones=[5])
-    """
-
-    def __init__(self, optimizer, schedulers, milestones, last_epoch=-1):
-        if len(schedulers) < 1:
-            raise ValueError("SequentialLR expects at least one scheduler, but got no scheduler.")
-        _check_members("SequentialLR", optimizer, schedulers)
-        if len(milestones) != len(schedulers) - 1:
-            raise ValueError("Sequential Schedulers expects number of schedulers provided to be one more than the "
-                             f"number of milestone points, but got number of schedulers {len(schedulers)} and the "
-                             f"number of milestones to be equal to {len(milestones)}")
-        self._schedulers = list(schedulers)
-        self._milestones = list(milestones)
-        self.last_epoch = last_epoch + 1
-        self.optimizer = optimizer
-        # Undo the initial steps the members took when they were built, then restart the first one.
-        for group in optimizer.param_groups:
-            set_group_value(group, "lr", group["initial_lr"])
-        for s in self._schedulers:
-            _undo_initial(s)
-        idx = bisect_right(self._milestones, 0)
-        self._schedulers[idx]._initial_step()
-        self._last_lr = self._schedulers[idx].get_last_lr()
-
-    def step(self):
-        self.last_epoch += 1
-        idx = bisect_right(self._milestones, self.last_epoch)
-        scheduler = self._schedulers[idx]
-        if idx > 0 and self._milestones[idx - 1] == self.last_epoch:
-            scheduler._update_lr(0)
-        else:
-            scheduler.step()
-        self._last_lr = scheduler.get_last_lr()
-
-
-def _undo_initial(s):
-    if hasattr(s, "_schedulers"):
-        for inner in s._schedulers:
-            _undo_initial(inner)
-    elif hasattr(s, "last_epoch"):
-        s.last_epoch -= 1
-
-
-class ChainedScheduler(_Composite):
-    """Step every scheduler in `schedulers` at each step (their factors multiply).
-
-    Example:
-        >>> sched = ChainedScheduler([ConstantLR(opt, 0.1, 2), ExponentialLR(opt, 0.9)])
-    """
-
-    def __init__(self, schedulers, optimizer=None):
-        if len(schedulers) < 1:
-            raise ValueError("ChainedScheduler expects at least one scheduler to be chained, but got no scheduler.")
-        optimizer = optimizer or schedulers[0].optimizer
-        _check_members("ChainedScheduler", optimizer, schedulers)
-        self._schedulers = list(schedulers)
-        self.optimizer = optimizer
-        self._last_lr = group_values(self._schedulers[-1].optimizer, "lr")
-
-    def step(self):
-        for s in self._schedulers:
-            s.step()
-        self._last_lr = group_values(self._schedulers[-1].optimizer, "lr")

@@ -42,24 +42,39 @@ def nadam_update(p, grad, state, *, lr, beta1, beta2, eps, weight_decay, momentu
 
 
 class NAdam(Optimizer):
-    r"""NAdam (Dozat, 2016): Adam with Nesterov momentum.
+    """NAdam (Dozat, 2016): Adam with Nesterov momentum.
 
-    With g the gradient (negated when `maximize`), at step t, mu_t = beta1 (1 - 0.96^(t psi) / 2)
-    (psi = momentum_decay):
+    With g the gradient (negated when `maximize`), at step t, psi = momentum_decay and
+    mu_t = beta1 * (1 - 0.5 * 0.96^(t * psi))::
 
         g = g + weight_decay * p           (or p = p * (1 - lr * weight_decay) if decoupled)
-        m = beta1 * m + (1 - beta1) * g;   v = beta2 * v + (1 - beta2) * g^2
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g^2
         d = sqrt(v / (1 - beta2^t)) + eps
-        p = p - lr (1 - mu_t) / (1 - prod_{i<=t} mu_i) * g / d
-              - lr mu_{t+1} / (1 - prod_{i<=t+1} mu_i) * m / d
+        p = p - lr * (1 - mu_t) / (1 - prod_{i<=t} mu_i) * g / d
+              - lr * mu_{t+1} / (1 - prod_{i<=t+1} mu_i) * m / d
 
     Args:
-        params: parameters or parameter groups. lr: default 2e-3. betas: default (0.9, 0.999).
-        eps: default 1e-8. weight_decay: default 0. momentum_decay: psi (default 4e-3).
-        decoupled_weight_decay: decay the weights directly (NAdamW). maximize: ascend.
+        params: parameters or parameter groups.
+        lr: learning rate (default 2e-3).
+        betas: (beta1, beta2) (default (0.9, 0.999)).
+        eps: added to the denominator (default 1e-8).
+        weight_decay: L2 penalty, or decoupled decay (default 0).
+        momentum_decay: psi (default 4e-3).
+        decoupled_weight_decay: decay the weights directly (NAdamW).
+        maximize: ascend instead of descend.
+        **torch_flags: PyTorch's `foreach`, `fused`, `capturable` are accepted and ignored;
+            `differentiable=True` raises NotImplementedError.
 
     Example:
-        >>> opt = NAdam([ft.randn(3, requires_grad=True)])
+        >>> w = ft.tensor([1.0, -2.0], requires_grad=True)
+        >>> opt = optim.NAdam([w], lr=0.1)
+        >>> for _ in range(2):
+        ...     opt.zero_grad()
+        ...     (w * w).sum().backward()
+        ...     opt.step()
+        >>> w
+        tensor([ 0.8200, -1.8179], requires_grad=True)
     """
 
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, momentum_decay=4e-3,

@@ -59,12 +59,45 @@ def _register(table, hook, prepend=False):
 
 
 def register_optimizer_step_pre_hook(hook):
-    """Run `hook(optimizer, args, kwargs)` before every optimizer's step (may return new (args, kwargs))."""
+    """Register `hook(optimizer, args, kwargs)` to run before the `step()` of every optimizer.
+
+    Args:
+        hook: called with the optimizer and step's arguments; may return new (args, kwargs).
+
+    Returns:
+        A handle whose `remove()` unregisters the hook (also a context manager).
+
+    Example:
+        >>> calls = []
+        >>> w = ft.ones(1, requires_grad=True)
+        >>> opt = optim.SGD([w], lr=0.1)
+        >>> with optim.register_optimizer_step_pre_hook(lambda o, args, kwargs: calls.append(type(o).__name__)):
+        ...     opt.step()
+        >>> calls
+        ['SGD']
+    """
     return _register(_global_pre_hooks, hook)
 
 
 def register_optimizer_step_post_hook(hook):
-    """Run `hook(optimizer, args, kwargs)` after every optimizer's step."""
+    """Register `hook(optimizer, args, kwargs)` to run after the `step()` of every optimizer.
+
+    Args:
+        hook: called with the optimizer and step's arguments; its result is ignored.
+
+    Returns:
+        A handle whose `remove()` unregisters the hook (also a context manager).
+
+    Example:
+        >>> steps = []
+        >>> w = ft.ones(1, requires_grad=True)
+        >>> opt = optim.SGD([w], lr=0.1)
+        >>> handle = optim.register_optimizer_step_post_hook(lambda o, args, kwargs: steps.append(1))
+        >>> opt.step(); opt.step()
+        >>> handle.remove()
+        >>> len(steps)
+        2
+    """
     return _register(_global_post_hooks, hook)
 
 
@@ -130,13 +163,26 @@ def run_closure(closure):
 
 
 class Optimizer:
-    """Base class of all optimizers.
+    """Base class of all optimizers: parameter groups, per-parameter state, `state_dict`, hooks.
+
+    Each parameter group is a dict with "params" and its hyperparameters (`lr`, ...), which a
+    learning-rate scheduler or the user may change between steps. `state` maps each parameter to
+    its algorithm state (moment buffers, step counts). A subclass either overrides `step`, or
+    implements `_init_state(p, group)` and `_update(p, grad, state, group)` and inherits the loop.
 
     Args:
         params: an iterable of Tensors, of (name, Tensor) pairs, or of dicts (parameter groups:
             "params" plus any hyperparameters that override `defaults` for that group). Use an
             ordered collection: the order defines the parameter ids of `state_dict`.
         defaults: the default hyperparameters of every group.
+
+    Example:
+        >>> w, b = ft.ones(2, requires_grad=True), ft.zeros(1, requires_grad=True)
+        >>> opt = optim.SGD([{"params": [w]}, {"params": [b], "lr": 0.5}], lr=0.1)
+        >>> [group["lr"] for group in opt.param_groups]
+        [0.1, 0.5]
+        >>> sorted(opt.state_dict())
+        ['param_groups', 'state']
     """
 
     def __init_subclass__(cls, **kwargs):

@@ -12,20 +12,29 @@ __all__ = ["ReduceLROnPlateau"]
 
 
 class ReduceLROnPlateau(LRScheduler):
-    """Multiply each group's lr by `factor` when `metrics` (passed to `step`) has not improved for
-    more than `patience` epochs, then wait `cooldown` epochs before counting again.
+    """Multiply each group's lr by `factor` when a metric has stopped improving.
+
+    Pass the metric to `step(metrics)`. After more than `patience` epochs without improvement the
+    lr is reduced, then `cooldown` epochs pass before counting again.
 
     Args:
-        optimizer: the wrapped optimizer. mode: "min" (loss) or "max" (accuracy).
-        factor: lr multiplier, < 1 (default 0.1). patience: epochs without improvement tolerated
-        (default 10). threshold, threshold_mode: what counts as an improvement: better than
-        best * (1 -+ threshold) ("rel") or best -+ threshold ("abs") (default 1e-4, "rel").
-        cooldown: epochs to wait after a reduction (default 0). min_lr: floor, one per group or
-        shared (default 0). eps: reductions smaller than this are skipped (default 1e-8).
+        optimizer: the wrapped optimizer.
+        mode: "min" (a loss) or "max" (an accuracy).
+        factor: the lr multiplier, < 1 (default 0.1).
+        patience: epochs without improvement tolerated (default 10).
+        threshold: the relative or absolute margin of an improvement (default 1e-4).
+        threshold_mode: "rel" (better than best * (1 -+ threshold)) or "abs" (best -+ threshold).
+        cooldown: epochs to wait after a reduction (default 0).
+        min_lr: the lr floor, one per group or shared (default 0).
+        eps: reductions smaller than this are skipped (default 1e-8).
 
     Example:
-        >>> sched = ReduceLROnPlateau(opt, mode="min", patience=5)
-        >>> sched.step(val_loss)
+        >>> opt = optim.SGD([ft.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = optim.lr_scheduler.ReduceLROnPlateau(opt, patience=1, factor=0.5)
+        >>> for val_loss in [1.0, 0.9, 0.9, 0.9]:
+        ...     opt.step(); sched.step(val_loss)
+        >>> sched.get_last_lr()
+        [0.5]
     """
 
     def __init__(self, optimizer, mode="min", factor=0.1, patience=10, threshold=1e-4, threshold_mode="rel",

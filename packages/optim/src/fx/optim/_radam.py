@@ -42,23 +42,41 @@ def radam_update(p, grad, state, *, lr, beta1, beta2, eps, weight_decay, decoupl
 
 
 class RAdam(Optimizer):
-    r"""RAdam (Liu et al., 2019): Adam whose adaptive step is switched on once its variance is tractable.
+    """RAdam (Liu et al., 2019): Adam whose adaptive step is switched on once its variance is tractable.
 
     With g the gradient (negated when `maximize`), at step t, rho_inf = 2 / (1 - beta2) - 1 and
-    rho_t = rho_inf - 2 t beta2^t / (1 - beta2^t):
+    rho_t = rho_inf - 2 t beta2^t / (1 - beta2^t)::
 
-        m = beta1 * m + (1 - beta1) * g;   v = beta2 * v + (1 - beta2) * g^2;   m_hat = m / (1 - beta1^t)
-        if rho_t > 5: r = sqrt((rho_t - 4)(rho_t - 2) rho_inf / ((rho_inf - 4)(rho_inf - 2) rho_t))
-                      p = p - lr * m_hat * r * sqrt(1 - beta2^t) / (sqrt(v) + eps)
-        else:         p = p - lr * m_hat
+        g = g + weight_decay * p           (or p = p * (1 - lr * weight_decay) if decoupled)
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g^2
+        m_hat = m / (1 - beta1^t)
+        if rho_t > 5:
+            r = sqrt((rho_t - 4) (rho_t - 2) rho_inf / ((rho_inf - 4) (rho_inf - 2) rho_t))
+            p = p - lr * m_hat * r * sqrt(1 - beta2^t) / (sqrt(v) + eps)
+        else:
+            p = p - lr * m_hat
 
     Args:
-        params: parameters or parameter groups. lr: default 1e-3. betas: default (0.9, 0.999).
-        eps: default 1e-8. weight_decay: default 0 (L2, or decoupled with
-        decoupled_weight_decay=True). maximize: ascend instead of descend.
+        params: parameters or parameter groups.
+        lr: learning rate (default 1e-3).
+        betas: (beta1, beta2) (default (0.9, 0.999)).
+        eps: added to the denominator (default 1e-8).
+        weight_decay: L2 penalty, or decoupled decay (default 0).
+        decoupled_weight_decay: decay the weights directly (RAdamW).
+        maximize: ascend instead of descend.
+        **torch_flags: PyTorch's `foreach`, `fused`, `capturable` are accepted and ignored;
+            `differentiable=True` raises NotImplementedError.
 
     Example:
-        >>> opt = RAdam([ft.randn(3, requires_grad=True)])
+        >>> w = ft.tensor([1.0, -2.0], requires_grad=True)
+        >>> opt = optim.RAdam([w], lr=0.1)
+        >>> for _ in range(2):
+        ...     opt.zero_grad()
+        ...     (w * w).sum().backward()
+        ...     opt.step()
+        >>> w
+        tensor([ 0.6211, -1.2421], requires_grad=True)
     """
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,

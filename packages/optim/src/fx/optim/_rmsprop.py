@@ -43,24 +43,38 @@ def rmsprop_update(p, grad, state, *, lr, alpha, eps, weight_decay, momentum, ce
 
 
 class RMSprop(Optimizer):
-    r"""RMSprop (Hinton's lecture 6e), optionally centered (Graves, 2013) and with momentum.
+    """RMSprop (Hinton's lecture 6e), optionally centered (Graves, 2013) and with momentum.
 
-    With g the gradient (negated when `maximize`):
+    With g the gradient (negated when `maximize`)::
 
         g = g + weight_decay * p
         v = alpha * v + (1 - alpha) * g^2
-        avg = sqrt(v - gbar^2) + eps with gbar = alpha * gbar + (1 - alpha) * g if centered,
-              else sqrt(v) + eps
-        b = momentum * b + g / avg;  p = p - lr * b       (momentum > 0)
-        p = p - lr * g / avg                               (otherwise)
+        if centered: gbar = alpha * gbar + (1 - alpha) * g;  avg = sqrt(v - gbar^2) + eps
+        else:        avg = sqrt(v) + eps
+        if momentum > 0: b = momentum * b + g / avg;  p = p - lr * b
+        else:            p = p - lr * g / avg
 
     Args:
-        params: parameters or parameter groups. lr: default 1e-2. alpha: smoothing (default 0.99).
-        eps: default 1e-8. weight_decay: default 0. momentum: default 0. centered: normalise by
-        the variance estimate. maximize: ascend instead of descend.
+        params: parameters or parameter groups.
+        lr: learning rate (default 1e-2).
+        alpha: smoothing constant (default 0.99).
+        eps: added to the denominator (default 1e-8).
+        weight_decay: L2 penalty (default 0).
+        momentum: momentum factor (default 0).
+        centered: normalise by the variance estimate instead of the second moment.
+        maximize: ascend instead of descend.
+        **torch_flags: PyTorch's `foreach`, `fused`, `capturable` are accepted and ignored;
+            `differentiable=True` raises NotImplementedError.
 
     Example:
-        >>> opt = RMSprop([ft.randn(3, requires_grad=True)], lr=1e-2, momentum=0.9)
+        >>> w = ft.tensor([1.0, -2.0], requires_grad=True)
+        >>> opt = optim.RMSprop([w], lr=0.01)
+        >>> for _ in range(2):
+        ...     opt.zero_grad()
+        ...     (w * w).sum().backward()
+        ...     opt.step()
+        >>> w
+        tensor([ 0.8329, -1.8309], requires_grad=True)
     """
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False, *,

@@ -27,27 +27,37 @@ def sgd_update(p, grad, state, *, lr, momentum, dampening, weight_decay, nestero
 
 
 class SGD(Optimizer):
-    r"""Stochastic gradient descent, optionally with momentum (Nesterov's as an option).
+    """Stochastic gradient descent, optionally with momentum (Nesterov's as an option).
 
-    With g the gradient (negated when `maximize`):
+    With g the gradient (negated when `maximize`) and b the momentum buffer::
 
         g = g + weight_decay * p
-        b = g on the first step, else b = momentum * b + (1 - dampening) * g
-        g = g + momentum * b if nesterov else b            (when momentum != 0)
+        b = g on the first step, else b = momentum * b + (1 - dampening) * g    (when momentum != 0)
+        g = g + momentum * b if nesterov else b                                  (when momentum != 0)
         p = p - lr * g
-
-    Args:
-        params: parameters or parameter groups.
-        lr: learning rate (default 1e-3). momentum: momentum factor (default 0).
-        dampening: dampening of the momentum (default 0). weight_decay: L2 penalty (default 0).
-        nesterov: Nesterov momentum (needs momentum > 0 and dampening 0). maximize: ascend.
 
     CPU float32/float64 parameters are updated by one fused C kernel per parameter group.
 
+    Args:
+        params: parameters or parameter groups.
+        lr: learning rate (default 1e-3).
+        momentum: momentum factor (default 0).
+        dampening: dampening of the momentum (default 0).
+        weight_decay: L2 penalty (default 0).
+        nesterov: Nesterov momentum (needs momentum > 0 and dampening 0).
+        maximize: ascend instead of descend.
+        **torch_flags: PyTorch's `foreach`, `fused`, `capturable` are accepted and ignored;
+            `differentiable=True` raises NotImplementedError.
+
     Example:
-        >>> w = ft.randn(3, requires_grad=True)
-        >>> opt = SGD([w], lr=0.1, momentum=0.9)
-        >>> (w * w).sum().backward(); opt.step()
+        >>> w = ft.tensor([1.0, -2.0], requires_grad=True)
+        >>> opt = optim.SGD([w], lr=0.1, momentum=0.9)
+        >>> for _ in range(2):
+        ...     opt.zero_grad()
+        ...     (w * w).sum().backward()
+        ...     opt.step()
+        >>> w
+        tensor([ 0.4600, -0.9200], requires_grad=True)
     """
 
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,

@@ -26,7 +26,22 @@ def _check_decay(decay):
 
 
 def get_ema_multi_avg_fn(decay=0.999):
-    """In-place EMA over lists of tensors: ema = ema + (1 - decay) * (current - ema)."""
+    """An in-place exponential moving average over lists of tensors, for `AveragedModel(multi_avg_fn=...)`.
+
+    Each call updates ema = ema + (1 - decay) * (current - ema).
+
+    Args:
+        decay: the EMA decay in [0, 1] (default 0.999).
+
+    Returns:
+        `fn(ema_list, current_list, num_averaged)`, updating ema_list in place.
+
+    Example:
+        >>> ema = [ft.tensor([1.0])]
+        >>> optim.swa_utils.get_ema_multi_avg_fn(0.9)(ema, [ft.tensor([2.0])], ft.tensor(1))
+        >>> ema
+        [tensor([1.1000])]
+    """
     _check_decay(decay)
 
     @no_grad()
@@ -41,7 +56,19 @@ def get_ema_multi_avg_fn(decay=0.999):
 
 
 def get_swa_multi_avg_fn():
-    """In-place running mean over lists of tensors: avg = avg + (current - avg) / (n + 1)."""
+    """An in-place running mean over lists of tensors (SWA), for `AveragedModel(multi_avg_fn=...)`.
+
+    Each call updates avg = avg + (current - avg) / (n + 1), n the number averaged so far.
+
+    Returns:
+        `fn(averaged_list, current_list, num_averaged)`, updating averaged_list in place.
+
+    Example:
+        >>> avg = [ft.tensor([1.0])]
+        >>> optim.swa_utils.get_swa_multi_avg_fn()(avg, [ft.tensor([4.0])], ft.tensor(2))
+        >>> avg
+        [tensor([2.])]
+    """
 
     @no_grad()
     def swa_update(averaged_params, current_params, num_averaged):
@@ -57,7 +84,18 @@ def get_swa_multi_avg_fn():
 
 
 def get_ema_avg_fn(decay=0.999):
-    """EMA of one tensor: decay * ema + (1 - decay) * current."""
+    """The exponential moving average of one tensor, for `AveragedModel(avg_fn=...)`.
+
+    Args:
+        decay: the EMA decay in [0, 1] (default 0.999).
+
+    Returns:
+        `fn(ema, current, num_averaged)` returning decay * ema + (1 - decay) * current.
+
+    Example:
+        >>> optim.swa_utils.get_ema_avg_fn(0.9)(ft.tensor(1.0), ft.tensor(2.0), 1)
+        tensor(1.1000)
+    """
     _check_decay(decay)
 
     @no_grad()
@@ -68,7 +106,15 @@ def get_ema_avg_fn(decay=0.999):
 
 
 def get_swa_avg_fn():
-    """Running mean of one tensor: avg + (current - avg) / (n + 1)."""
+    """The running mean of one tensor (SWA), for `AveragedModel(avg_fn=...)`.
+
+    Returns:
+        `fn(averaged, current, num_averaged)` returning averaged + (current - averaged) / (num_averaged + 1).
+
+    Example:
+        >>> optim.swa_utils.get_swa_avg_fn()(ft.tensor(1.0), ft.tensor(4.0), ft.tensor(2))
+        tensor(2.)
+    """
 
     @no_grad()
     def swa_update(averaged_param, current_param, num_averaged):
@@ -85,6 +131,9 @@ def _buffers(model):
 class AveragedModel:
     """A copy of `model` whose parameters are the running average (SWA) or an EMA of `model`'s.
 
+    Call `update_parameters(model)` after optimizer steps; the first call copies the parameters.
+    Calling the AveragedModel runs the averaged copy.
+
     Args:
         model: any object with `parameters()` (and optionally `buffers()`), deep-copied.
         device: move the copy there (needs `model.to`).
@@ -94,8 +143,14 @@ class AveragedModel:
         use_buffers: average the buffers too (else they are copied from `model`).
 
     Example:
-        >>> ema = AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(0.999))
-        >>> ema.update_parameters(model)   # after each optimizer step
+        >>> lin = nn.Linear(1, 1, bias=False)
+        >>> swa = optim.swa_utils.AveragedModel(lin)
+        >>> for w in [1.0, 2.0, 6.0]:
+        ...     with autograd.no_grad():
+        ...         _ = lin.weight.fill_(w)
+        ...     swa.update_parameters(lin)
+        >>> swa.module.weight.item(), swa.n_averaged.item()
+        (3.0, 3)
     """
 
     def __init__(self, model, device=None, avg_fn=None, multi_avg_fn=None, use_buffers=False):
@@ -165,6 +220,20 @@ def update_bn(loader, model, device=None):
 
     Batch-norm layers are the modules with `running_mean`, `momentum` and `reset_running_stats()`
     among `model.modules()`; the model is called on each batch (its first element if a list/tuple).
+
+    Args:
+        loader: an iterable of batches (a DataLoader).
+        model: the model whose batch-norm statistics to recompute.
+        device: move each batch there first (default: leave it).
+
+    Returns:
+        None; the running statistics are updated in place.
+
+    Example:
+        >>> model = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2))
+        >>> optim.swa_utils.update_bn([ft.tensor([[1.0, 2.0], [3.0, 4.0]])], model)
+        >>> model[1].num_batches_tracked
+        tensor(1)
     """
     modules = model.modules() if callable(getattr(model, "modules", None)) else []
     momenta = {}
@@ -192,8 +261,21 @@ def update_bn(loader, model, device=None):
 class SWALR(LRScheduler):
     """Anneal each group's lr to `swa_lr` over `anneal_epochs` epochs ("cos" or "linear"), then hold it.
 
+    Args:
+        optimizer: the wrapped optimizer.
+        swa_lr: the learning rate to reach, one per group or shared.
+        anneal_epochs: epochs of the annealing (default 10).
+        anneal_strategy: "cos" (default) or "linear".
+        last_epoch: index of the last epoch when resuming (default -1: start).
+
     Example:
-        >>> swa_sched = SWALR(opt, swa_lr=0.05, anneal_epochs=5)
+        >>> opt = optim.SGD([ft.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = optim.swa_utils.SWALR(opt, swa_lr=0.1, anneal_epochs=2, anneal_strategy="linear")
+        >>> lrs = []
+        >>> for _ in range(4):
+        ...     lrs.append(round(sched.get_last_lr()[0], 4)); opt.step(); sched.step()
+        >>> lrs
+        [1.0, 0.55, 0.1, 0.1]
     """
 
     def __init__(self, optimizer, swa_lr, anneal_epochs=10, anneal_strategy="cos", last_epoch=-1):

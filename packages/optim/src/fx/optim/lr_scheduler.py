@@ -1,9 +1,10 @@
 """Learning-rate schedulers (torch.optim.lr_scheduler): call `scheduler.step()` after `optimizer.step()`."""
 
 from ._lr_cycles import CosineAnnealingWarmRestarts, CyclicLR, OneCycleLR
+from ._lr_composite import ChainedScheduler, SequentialLR
 from ._lr_scheduler import (
-    ChainedScheduler, ConstantLR, CosineAnnealingLR, ExponentialLR, LambdaLR, LinearLR, LRScheduler,
-    MultiplicativeLR, MultiStepLR, PolynomialLR, SequentialLR, StepLR,
+    ConstantLR, CosineAnnealingLR, ExponentialLR, LambdaLR, LinearLR, LRScheduler, MultiplicativeLR, MultiStepLR,
+    PolynomialLR, StepLR,
 )
 from ._plateau import ReduceLROnPlateau
 

@@ -75,19 +75,24 @@ def _merge(dicts):
 def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, *, tie_weights=True, strict=False):
     """`module(*args, **kwargs)` with the named parameters/buffers replaced by the given tensors.
 
+    The module is restored afterwards; gradients flow to the given tensors, which makes a module
+    usable inside `grad`/`vmap` (e.g. per-example gradients).
+
     Args:
+        module: the module to call (an `fx.nn.Module`, or any callable object with attributes).
         parameter_and_buffer_dicts: a dict name -> tensor, or a tuple of such dicts (keys unique).
         args: the positional args (a single non-tuple value is one argument).
+        kwargs: the keyword args.
         tie_weights: a tensor registered under several names is replaced under all of them.
         strict: the names must be exactly the module's parameters and buffers.
 
+    Returns:
+        What `module(*args, **kwargs)` returns with the replacements in place.
+
     Example:
-        >>> import fx.tensor as ft
-        >>> class Scale:
-        ...     def __init__(self): self.w = ft.tensor(2.0)
-        ...     def __call__(self, x): return self.w * x
-        >>> functional_call(Scale(), {"w": ft.tensor(3.0)}, (ft.tensor(1.0),)).item()
-        3.0
+        >>> lin = nn.Linear(2, 1)
+        >>> autograd.func.functional_call(lin, {"weight": ft.ones(1, 2), "bias": ft.zeros(1)}, (ft.tensor([1.0, 2.0]),))
+        tensor([3.])
     """
     values = _merge(parameter_and_buffer_dicts)
     if args is None:

@@ -153,16 +153,19 @@ class _Pullback:
 
 # ---- grad --------------------------------------------------------------------------------------
 def grad_and_value(func, argnums=0, has_aux=False):
-    """`grad_and_value(f)(*args)` -> (gradient of f wrt args[argnums], f(*args)); f returns a scalar.
+    """Transform a scalar function `f` into one returning (gradient wrt args[argnums], f(*args)).
 
-    With `has_aux`, f returns (scalar, aux) and the result is (gradient, (value, aux)).
+    Args:
+        func: a function returning a 0-d Tensor (or (0-d Tensor, aux) with `has_aux`).
+        argnums: which positional argument(s) to differentiate: an int or a tuple of ints.
+        has_aux: f returns (scalar, aux); the result is then (gradient, (value, aux)).
+
+    Returns:
+        A function of f's arguments returning (gradient, value); the gradient is a tuple for tuple argnums.
 
     Example:
-        >>> import fx.tensor as ft
-        >>> from fx.autograd.func import grad_and_value
-        >>> g, v = grad_and_value(lambda x: (x * x).sum())(ft.tensor([1.0, 2.0]))
-        >>> g.tolist(), v.item()
-        ([2.0, 4.0], 5.0)
+        >>> autograd.func.grad_and_value(lambda x: (x * x).sum())(ft.tensor([1.0, 2.0]))
+        (tensor([2., 4.]), tensor(5.))
     """
 
     @functools.wraps(func)
@@ -192,15 +195,23 @@ def grad_and_value(func, argnums=0, has_aux=False):
 
 
 def grad(func, argnums=0, has_aux=False):
-    """`grad(f)(*args)`: the gradient of the scalar f wrt args[argnums] (a tuple for tuple argnums).
+    """Transform a scalar function `f` into the function computing its gradient wrt args[argnums].
 
     Composes with itself, vmap, vjp and the jacobians (`vmap(grad(f))` gives per-example gradients).
 
+    Args:
+        func: a function returning a 0-d Tensor (or (0-d Tensor, aux) with `has_aux`).
+        argnums: which positional argument(s) to differentiate: an int or a tuple of ints.
+        has_aux: f returns (scalar, aux); the result is then (gradient, aux).
+
+    Returns:
+        A function of f's arguments returning the gradient (a tuple for tuple argnums).
+
     Example:
-        >>> import fx.tensor as ft
-        >>> from fx.autograd.func import grad
-        >>> grad(lambda x: (x ** 3).sum())(ft.tensor([1.0, 2.0])).tolist()
-        [3.0, 12.0]
+        >>> autograd.func.grad(lambda x: (x ** 3).sum())(ft.tensor([1.0, 2.0]))
+        tensor([ 3., 12.])
+        >>> autograd.func.grad(lambda w, b: (w * b).sum(), argnums=(0, 1))(ft.tensor([1.0, 2.0]), ft.tensor([3.0, 4.0]))
+        (tensor([3., 4.]), tensor([1., 2.]))
     """
     gv = grad_and_value(func, argnums, has_aux)
 
@@ -229,14 +240,21 @@ def _check_float(flat):
 
 
 def vjp(func, *primals, has_aux=False):
-    """(f(*primals), vjp_fn): `vjp_fn(cotangents)` gives the vector-Jacobian products, one per primal.
+    """Evaluate `func` at `primals` and return a function computing vector-Jacobian products there.
+
+    Args:
+        func: a function of the primals returning a Tensor or a pytree of Tensors.
+        *primals: the arguments of `func` (Tensors or pytrees of Tensors).
+        has_aux: func returns (output, aux); aux is returned as a third value.
+
+    Returns:
+        (func(*primals), vjp_fn) (plus aux): `vjp_fn(cotangents)`, cotangents shaped like the
+        output, returns a tuple with one vector-Jacobian product per primal.
 
     Example:
-        >>> import fx.tensor as ft
-        >>> from fx.autograd.func import vjp
-        >>> out, vjp_fn = vjp(ft.sin, ft.zeros(2))
-        >>> vjp_fn(ft.ones(2))[0].tolist()
-        [1.0, 1.0]
+        >>> out, vjp_fn = autograd.func.vjp(ft.sin, ft.zeros(2))
+        >>> vjp_fn(ft.ones(2))
+        (tensor([1., 1.]),)
     """
     api = "vjp(f, *primals)"
     with enable_grad():
@@ -309,14 +327,24 @@ def _out_result(flat_out, pull, jvps):
 
 
 def jvp(func, primals, tangents, *, strict=False, has_aux=False):
-    """(f(*primals), J @ tangents): the Jacobian-vector product (forward mode).
+    """Evaluate `func` at `primals` and its Jacobian-vector product with `tangents` (J @ tangents).
+
+    Computed by differentiating the reverse pass (jvp(u) = d/dv <vjp(v), u>), not by forward-mode
+    dual numbers; the values are the same.
+
+    Args:
+        func: a function of the primals returning a Tensor or a pytree of Tensors.
+        primals: a tuple of the arguments of `func`.
+        tangents: a tuple with the same structure and shapes as `primals`.
+        strict: raise when the output does not depend on the primals.
+        has_aux: func returns (output, aux); aux is returned as a third value.
+
+    Returns:
+        (func(*primals), jvp_out) (plus aux), jvp_out shaped like the output.
 
     Example:
-        >>> import fx.tensor as ft
-        >>> from fx.autograd.func import jvp
-        >>> out, t = jvp(ft.exp, (ft.zeros(2),), (ft.ones(2),))
-        >>> t.tolist()
-        [1.0, 1.0]
+        >>> autograd.func.jvp(ft.exp, (ft.zeros(2),), (ft.ones(2),))
+        (tensor([1., 1.]), tensor([1., 1.]))
     """
     api = "jvp(f, primals, tangents)"
     if not isinstance(primals, tuple):
@@ -363,10 +391,22 @@ def _basis(n, like):
 
 
 def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_copy=False):
-    """The Jacobian of `func` wrt args[argnums] by reverse mode: one vmapped vjp per output.
+    """Transform `func` into the function computing its Jacobian wrt args[argnums] by reverse mode.
 
-    Result: for each output (same structure as f's output), the Jacobian of shape
-    output.shape + input.shape for each differentiated input (a tuple for tuple argnums).
+    Args:
+        func: a function returning a Tensor or a pytree of Tensors.
+        argnums: which positional argument(s) to differentiate: an int or a tuple of ints.
+        has_aux: func returns (output, aux); the result is then (jacobian, aux).
+        chunk_size: compute this many rows per vmapped backward pass (bounds memory).
+
+    Returns:
+        A function returning, per output (f's output structure), the Jacobian of shape
+        output.shape + input.shape per differentiated input (a tuple for tuple argnums).
+
+    Example:
+        >>> autograd.func.jacrev(ft.sin)(ft.zeros(2))
+        tensor([[1., 0.],
+                [0., 1.]])
     """
     if chunk_size is not None and chunk_size <= 0:
         raise ValueError("jacrev: `chunk_size` should be greater than 0.")
@@ -408,9 +448,21 @@ def _row_grads(leaves, grads):
 
 
 def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
-    """The Jacobian of `func` wrt args[argnums] by forward mode (vmapped jvps over the input basis).
+    """Transform `func` into the function computing its Jacobian wrt args[argnums], column by column.
 
-    Same result structure as `jacrev`.
+    Args:
+        func: a function returning a Tensor or a pytree of Tensors.
+        argnums: which positional argument(s) to differentiate: an int or a tuple of ints.
+        has_aux: func returns (output, aux); the result is then (jacobian, aux).
+        randomness: how random ops behave in the vmapped columns ("error", "different", "same").
+
+    Returns:
+        A function returning the Jacobian, with the same structure as `jacrev`'s.
+
+    Example:
+        >>> autograd.func.jacfwd(lambda x: x ** 2)(ft.tensor([1.0, 2.0]))
+        tensor([[2., 0.],
+                [0., 4.]])
     """
 
     @functools.wraps(func)
@@ -447,8 +499,20 @@ def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
 
 
 def hessian(func, argnums=0):
-    """The Hessian of a scalar `func` wrt args[argnums]: shape input.shape + input.shape.
+    """Transform a scalar `func` into the function computing its Hessian wrt args[argnums].
 
-    Same structure as `jacfwd(jacrev(func, argnums), argnums)`; computed as reverse-over-reverse.
+    Same structure as PyTorch's `jacfwd(jacrev(func, argnums), argnums)`; computed as reverse-over-reverse.
+
+    Args:
+        func: a function returning a 0-d Tensor.
+        argnums: which positional argument(s) to differentiate: an int or a tuple of ints.
+
+    Returns:
+        A function returning the Hessian, of shape input.shape + input.shape.
+
+    Example:
+        >>> autograd.func.hessian(lambda x: (x ** 3).sum())(ft.tensor([1.0, 2.0]))
+        tensor([[ 6.,  0.],
+                [ 0., 12.]])
     """
     return jacrev(jacrev(func, argnums), argnums)

@@ -62,17 +62,19 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
     """Vectorise `func` over a batch dim of its inputs: `vmap(f)(x)[i] == f(x[i])`, computed in one call.
 
     Args:
+        func: the function to vectorise (Tensors or pytrees of Tensors in and out).
         in_dims: int, None or a (nested) tuple matching the positional args: which dim of each
             input is the batch dim (None: not batched). Keyword args are never batched.
         out_dims: int, None or a structure matching the outputs: where the batch dim goes.
         randomness: "error" (random ops raise), "different" (per-example values) or "same".
         chunk_size: run the batch in chunks of this many examples (bounds peak memory).
 
+    Returns:
+        A function with `func`'s arguments whose outputs carry the batch dim at `out_dims`.
+
     Example:
-        >>> import fx.tensor as ft
-        >>> from fx.autograd.func import vmap
-        >>> vmap(ft.dot)(ft.ones(4, 3), ft.ones(4, 3)).tolist()
-        [3.0, 3.0, 3.0, 3.0]
+        >>> autograd.func.vmap(ft.dot)(ft.ones(4, 3), ft.ones(4, 3))
+        tensor([3., 3., 3., 3.])
     """
     if randomness not in _RANDOMNESS:
         raise RuntimeError(f"Only allowed values for randomness are 'error', 'different', or 'same'. Got {randomness}")

@@ -15,11 +15,17 @@ class Digits(Dataset):
     """The 1,797 8x8 digit images that ship with scikit-learn (`sklearn.datasets.load_digits`).
 
     A sample is `(image, target)`: a float32 tensor of shape (8, 8) with values 0-16 and an int 0-9.
-    Install the optional dependency with `pip install 'fx-data[digits]'`.
+    Nothing is downloaded. Install the optional dependency with `pip install 'fx-data[digits]'`.
+
+    Args:
+        transform: a callable applied to each image.
+        target_transform: a callable applied to each target.
 
     Example:
-        >>> img, label = Digits()[0]; tuple(img.shape), label
-        ((8, 8), 0)
+        >>> ds = data.datasets.Digits()
+        >>> img, label = ds[0]
+        >>> len(ds), tuple(img.shape), img.dtype, label
+        (1797, (8, 8), fx.tensor.float32, 0)
     """
 
     classes = [str(i) for i in range(10)]

@@ -22,13 +22,23 @@ class MNIST(Dataset):
     Args:
         root: directory that holds (or will hold) `MNIST/raw/`.
         train: the 60,000-image training split (True) or the 10,000-image test split.
-        transform, target_transform: callables applied to the image / the target.
-        download: fetch the files (tried mirror by mirror, each verified by its MD5) if missing.
+        transform: a callable applied to each image.
+        target_transform: a callable applied to each target.
+        download: fetch the missing files (mirror by mirror, each verified by its MD5).
 
     Example:
-        >>> ds = MNIST("data", train=False, download=True)
-        >>> img, label = ds[0]; tuple(img.shape), label
-        ((28, 28), 7)
+        >>> import os, tempfile
+        >>> def write_idx(path, array):  # the IDX format: 0, 0, type code, ndim, big-endian dims, data
+        ...     with open(path, "wb") as f:
+        ...         f.write(bytes([0, 0, 8, array.ndim]) + np.array(array.shape, ">u4").tobytes() + array.tobytes())
+        >>> root = tempfile.mkdtemp()
+        >>> raw = os.path.join(root, "MNIST", "raw")
+        >>> os.makedirs(raw)
+        >>> write_idx(os.path.join(raw, "t10k-images-idx3-ubyte"), np.zeros((2, 28, 28), np.uint8))
+        >>> write_idx(os.path.join(raw, "t10k-labels-idx1-ubyte"), np.array([7, 2], np.uint8))
+        >>> ds = data.datasets.MNIST(root, train=False)
+        >>> len(ds), tuple(ds[0][0].shape), ds[0][1]
+        (2, (28, 28), 7)
     """
 
     mirrors = ["https://ossci-datasets.s3.amazonaws.com/mnist/", "http://yann.lecun.com/exdb/mnist/"]
@@ -115,7 +125,29 @@ class MNIST(Dataset):
 
 
 class FashionMNIST(MNIST):
-    """Zalando's Fashion-MNIST: MNIST's format with 10 clothing classes (`root/FashionMNIST/raw/`)."""
+    """Zalando's Fashion-MNIST: MNIST's format with 10 clothing classes (`root/FashionMNIST/raw/`).
+
+    Args:
+        root: directory that holds (or will hold) `FashionMNIST/raw/`.
+        train: the 60,000-image training split (True) or the 10,000-image test split.
+        transform: a callable applied to each image.
+        target_transform: a callable applied to each target.
+        download: fetch the missing files (verified by their MD5).
+
+    Example:
+        >>> import os, tempfile
+        >>> def write_idx(path, array):  # the IDX format: 0, 0, type code, ndim, big-endian dims, data
+        ...     with open(path, "wb") as f:
+        ...         f.write(bytes([0, 0, 8, array.ndim]) + np.array(array.shape, ">u4").tobytes() + array.tobytes())
+        >>> root = tempfile.mkdtemp()
+        >>> raw = os.path.join(root, "FashionMNIST", "raw")
+        >>> os.makedirs(raw)
+        >>> write_idx(os.path.join(raw, "t10k-images-idx3-ubyte"), np.zeros((1, 28, 28), np.uint8))
+        >>> write_idx(os.path.join(raw, "t10k-labels-idx1-ubyte"), np.array([9], np.uint8))
+        >>> ds = data.datasets.FashionMNIST(root, train=False)
+        >>> ds.classes[ds[0][1]]
+        'Ankle boot'
+    """
 
     mirrors = ["http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"]
     resources = [

@@ -32,9 +32,19 @@ def _read_maybe_gzip(path):
 def read_idx(path):
     """The array in an IDX file (raw or gzip-compressed), in native byte order.
 
+    Args:
+        path: the file's path.
+
+    Returns:
+        A NumPy array with the file's dtype and shape; a truncated or malformed file raises RuntimeError.
+
     Example:
-        >>> read_idx("train-labels-idx1-ubyte.gz").shape
-        (60000,)
+        >>> import os, tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), "labels-idx1-ubyte")
+        >>> with open(path, "wb") as f:
+        ...     _ = f.write(bytes([0, 0, 8, 1, 0, 0, 0, 3, 7, 2, 1]))
+        >>> data.datasets.read_idx(path)
+        array([7, 2, 1], dtype=uint8)
     """
     data = _read_maybe_gzip(path)
     if len(data) < 4 or data[:2] != b"\x00\x00":
@@ -73,7 +83,26 @@ def _expected(md5, sha256):
 
 
 def check_integrity(path, md5=None, sha256=None):
-    """True if `path` exists and matches the given checksum (any existing file passes when none is given)."""
+    """Whether `path` exists and matches the given checksum (any existing file passes when none is given).
+
+    Args:
+        path: the file's path.
+        md5: the expected MD5 hex digest, or None.
+        sha256: the expected SHA-256 hex digest (checked instead of md5 when given), or None.
+
+    Returns:
+        True or False.
+
+    Example:
+        >>> import hashlib, os, tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), "f.bin")
+        >>> with open(path, "wb") as f:
+        ...     _ = f.write(b"fx")
+        >>> data.datasets.check_integrity(path, md5=hashlib.md5(b"fx").hexdigest())
+        True
+        >>> data.datasets.check_integrity(path, md5="0" * 32)
+        False
+    """
     if not os.path.isfile(path):
         return False
     algorithm, want = _expected(md5, sha256)
@@ -81,8 +110,30 @@ def check_integrity(path, md5=None, sha256=None):
 
 
 def download_url(url, root, filename=None, md5=None, sha256=None, timeout=60):
-    """Download `url` into `root/filename` (atomically: a partial download never takes the final name)
-    and verify its checksum; an existing file with the right checksum is kept. Returns the path."""
+    """Download `url` into `root/filename` and verify its checksum.
+
+    The download is atomic (a partial file never takes the final name) and an existing file with the
+    right checksum is kept; a checksum mismatch raises RuntimeError.
+
+    Args:
+        url: what to fetch (anything urllib opens, including file:// URLs).
+        root: the directory to write to (created if missing).
+        filename: the file name (default: the URL's last component).
+        md5: the expected MD5 hex digest, or None.
+        sha256: the expected SHA-256 hex digest, or None.
+        timeout: seconds to wait for the server (default 60).
+
+    Returns:
+        The path of the downloaded file.
+
+    Example:
+        >>> import hashlib, os, pathlib, tempfile
+        >>> src = pathlib.Path(tempfile.mkdtemp(), "a.txt")
+        >>> _ = src.write_bytes(b"hello")
+        >>> path = data.datasets.download_url(src.as_uri(), tempfile.mkdtemp(), md5=hashlib.md5(b"hello").hexdigest())
+        >>> os.path.basename(path), open(path, "rb").read()
+        ('a.txt', b'hello')
+    """
     os.makedirs(root, exist_ok=True)
     path = os.path.join(root, filename or os.path.basename(url))
     if check_integrity(path, md5, sha256):
