@@ -20,7 +20,7 @@ from collections import Counter
 
 MODULES = [
     "fx.tensor", "fx.tensor.linalg", "fx.autograd", "fx.autograd.functional", "fx.autograd.func", "fx.nn",
-    "fx.nn.functional", "fx.nn.init", "fx.nn.utils", "fx.optim", "fx.optim.lr_scheduler", "fx.data",
+    "fx.nn.functional", "fx.nn.init", "fx.nn.utils", "fx.nn.utils.rnn", "fx.optim", "fx.optim.lr_scheduler", "fx.data",
     "fx.data.datasets",
 ]
 _SECTION = re.compile(r"^([A-Z][A-Za-z ]*):\s*$")

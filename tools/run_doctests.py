@@ -1,7 +1,10 @@
 """Run the `>>>` examples in public docstrings with the docs' global setup.
 
-Usage: python tools/run_doctests.py fx.tensor [fx.nn ...] [--names exp,add]
-Exits non-zero listing every failing example; used while writing docstrings and by `nox -s docs`.
+Usage: python tools/run_doctests.py [fx.tensor fx.nn ...] [--names exp,add,Module.state_dict]
+Without modules it runs all of MODULES. A public class brings its own members and the members it
+inherits from non-public bases (Module.state_dict is defined in the mixin of fx/nn/modules/_state.py);
+each function object runs once, under the first public name that reaches it.
+Exits non-zero listing every failing example; used while writing docstrings.
 """
 
 import argparse
@@ -9,6 +12,12 @@ import doctest
 import importlib
 import inspect
 import sys
+
+MODULES = [
+    "fx.tensor", "fx.tensor.linalg", "fx.autograd", "fx.autograd.functional", "fx.autograd.func", "fx.nn",
+    "fx.nn.functional", "fx.nn.init", "fx.nn.utils", "fx.nn.utils.rnn", "fx.optim", "fx.optim.lr_scheduler",
+    "fx.data", "fx.data.datasets",
+]
 
 SETUP = """
 import numpy as np
@@ -33,27 +42,66 @@ def _globs():
     return globs
 
 
+def _function_of(member):
+    """The object whose docstring documents a class attribute (the function behind a static/class method
+    or a property's getter), or None for attributes that carry no examples of their own."""
+    if isinstance(member, (staticmethod, classmethod)):
+        return member.__func__
+    if isinstance(member, property):
+        return member
+    if inspect.isroutine(member) or inspect.isclass(member):
+        return member
+    return None
+
+
+def _private_bases(cls, public_ids):
+    """The bases of `cls` defined in fx but not public anywhere (mixins such as the state_dict one)."""
+    return [base for base in cls.__mro__[1:]
+            if base.__module__.startswith("fx.") and id(base) not in public_ids]
+
+
+def _documented(name, obj, public_ids):
+    """(qualified name, object) of `obj` and, for a class, of its members and of those it inherits from
+    non-public bases; a nested class is walked the same way."""
+    yield name, obj
+    if not inspect.isclass(obj):
+        return
+    for owner in [obj] + _private_bases(obj, public_ids):
+        for attr, member in vars(owner).items():
+            target = _function_of(member)
+            if target is None or (attr.startswith("_") and not attr.startswith("__")):
+                continue
+            if inspect.isclass(target):
+                yield from _documented(f"{name}.{attr}", target, public_ids)
+            else:
+                yield f"{name}.{attr}", target
+
+
 def run(module_names, only=None):
-    finder = doctest.DocTestFinder(recurse=True)
+    finder = doctest.DocTestFinder(recurse=False)
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    modules = {name: importlib.import_module(name) for name in dict.fromkeys(MODULES + list(module_names))}
+    public_ids = {id(obj) for module in modules.values() for _, obj in _public(module)}
     seen = set()
     for module_name in module_names:
-        module = importlib.import_module(module_name)
+        module = modules[module_name]
         for name, obj in _public(module):
-            if (only and name not in only) or id(obj) in seen:
-                continue
-            seen.add(id(obj))
-            for test in finder.find(obj, f"{module_name}.{name}", globs=_globs()):
-                # Class docstrings pull in methods defined elsewhere; keep only this object's own text.
-                if test.examples:
-                    runner.run(test)
+            for qualname, target in _documented(name, obj, public_ids):
+                wanted = not only or name in only or qualname in only
+                if not wanted or id(target) in seen:
+                    continue
+                seen.add(id(target))
+                home = inspect.getmodule(target) or module
+                for test in finder.find(target, f"{module_name}.{qualname}", module=home, globs=_globs()):
+                    if test.examples:
+                        runner.run(test)
     return runner.summarize(verbose=False)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("modules", nargs="+")
-    parser.add_argument("--names", default="", help="comma-separated public names to run (default: all)")
+    parser.add_argument("modules", nargs="*", default=MODULES)
+    parser.add_argument("--names", default="", help="comma-separated public names (or Class.member) to run (default: all)")
     args = parser.parse_args(argv)
     only = set(filter(None, args.names.split(",")))
     result = run(args.modules, only or None)

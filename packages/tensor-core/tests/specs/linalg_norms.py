@@ -5,7 +5,7 @@ import numpy as np
 import fx.tensor as ft
 import fx.tensor.linalg as LA
 from opspec import FLOATS, LOWP, ErrorCase, OpSpec, Sample, add, make
-from specs.linalg import _T, _lowrank, _pinv_ref, _pinv_samples, _rect, _rect_samples, _spd, _torch, _wc
+from specs.linalg import _T, _arr, _lowrank, _pinv_ref, _pinv_samples, _rand, _rect, _rect_samples, _spd, _torch, _wc
 
 f32, f64, i64 = ft.float32, ft.float64, ft.int64
 
@@ -14,17 +14,57 @@ _pinv_errors = lambda: [ErrorCase((_rect((3,), f32),), match="expected a tensor 
                         ErrorCase((make((3, 3), i64),), match="of float, double"),
                         ErrorCase((_rect((3, 4), f32),), {"hermitian": True}, match="square"),
                         ErrorCase((None,), exc=TypeError, match="must be Tensor")]
+def _rank_ref(A, tol=None, hermitian=False, *, atol=None, rtol=None):
+    """PyTorch's rule in NumPy: count of values > max(atol, rtol * largest), rtol 0 where atol > 0 by default."""
+    if tol is not None:
+        atol, rtol = tol, 0.0
+    s = np.abs(np.linalg.eigvalsh(A)) if hermitian else np.linalg.svd(A, compute_uv=False)
+    atol = np.asarray(0.0 if atol is None else atol, np.float64)
+    if rtol is None:
+        rtol = np.where(atol > 0, 0.0, np.finfo(A.dtype).eps * max(A.shape[-2:]))
+    tol = np.maximum(atol[..., None], np.asarray(rtol, np.float64)[..., None] * s.max(-1, keepdims=True))
+    return np.asarray((s > tol).sum(-1), np.int64)
+
+
+def _with_spectrum(values, dt, hermitian=False, seed=0):
+    """Square matrices Q1 diag(values) Q2^T (Q2 = Q1 if hermitian): singular values |values|, far from any tolerance."""
+    values = np.asarray(values, np.float64)
+    k = values.shape[-1]
+    q1 = np.linalg.qr(_rand(values.shape[:-1] + (k, k), seed))[0]
+    q2 = q1 if hermitian else np.linalg.qr(_rand(values.shape[:-1] + (k, k), seed + 1))[0]
+    return _arr(q1 @ (values[..., :, None] * np.swapaxes(q2, -1, -2)), dt)
+
+
+def _rank_samples(dt):
+    a = _with_spectrum([1.0, 0.1, 1e-3], dt)
+    batch = _with_spectrum([[1.0, 0.1, 1e-3], [2.0, 1e-2, 1e-4]], dt)
+    return _rect_samples()(dt)[:-2] + [
+        Sample((_lowrank((4, 5), 2, dt),), name="rank2"),
+        Sample((_lowrank((2, 4, 4), 3, dt),), {"hermitian": False}, "batch"),
+        Sample((_spd((3, 3), dt),), {"hermitian": True}, "hermitian"),
+        Sample((a,), {"atol": 0.01}, "atol float"),
+        Sample((a,), {"rtol": 0.05}, "rtol float"),
+        Sample((a, 0.05), name="tol positional"),
+        Sample((a,), {"atol": ft.tensor(0.05)}, "atol tensor"),
+        Sample((a,), {"atol": 0.01, "rtol": ft.tensor(0.5)}, "atol float rtol tensor"),
+        Sample((a,), {"atol": ft.tensor(0.0), "rtol": 0.05}, "atol tensor rtol float"),
+        Sample((batch,), {"atol": ft.tensor([0.5, 0.005])}, "atol per batch"),
+        Sample((batch,), {"rtol": ft.tensor([[0.01], [0.01]])}, "rtol broadcast"),
+        # exactly diagonal, so 1e-9 is a singular value: below float32's default rtol, kept by atol=0 alone
+        Sample((_arr(np.array([[1.0, 0.1, 1e-9], [2.0, 1e-2, 1e-4]])[..., None] * np.eye(3), dt),),
+               {"atol": ft.tensor([0.0, 0.05])}, "atol 0 takes the default rtol"),
+        Sample((_with_spectrum([-1.0, 0.1, -1e-3], dt, hermitian=True),), {"hermitian": True, "atol": 0.01}, "hermitian atol"),
+    ]
+
+
 add(
     OpSpec("linalg.pinv", op=LA.pinv, torch_ref=lambda A, **kw: _torch().linalg.pinv(A, **kw), ref=_pinv_ref,
            samples=_pinv_samples, errors=_pinv_errors, atol=1e-4, rtol=1e-4),
     OpSpec("pinverse", ref=lambda A, rcond=1e-15: _pinv_ref(A, rtol=rcond), method="pinverse", atol=1e-4, rtol=1e-4,
            samples=lambda dt: _rect_samples()(dt) + [Sample((_lowrank((4, 5), 2, dt),), {"rcond": 1e-4}, "rank2")],
            errors=lambda: _pinv_errors()[:2] + [ErrorCase(([[1.0]],), exc=TypeError, match="must be Tensor")]),
-    OpSpec("linalg.matrix_rank", op=LA.matrix_rank, torch_ref=lambda A, **kw: _torch().linalg.matrix_rank(A, **kw),
-           ref=lambda A, hermitian=False, **kw: np.asarray(np.linalg.matrix_rank(A, hermitian=hermitian, **kw), np.int64),
-           samples=lambda dt: _rect_samples()(dt)[:-2] + [Sample((_lowrank((4, 5), 2, dt),), name="rank2"),
-                                                         Sample((_lowrank((2, 4, 4), 3, dt),), {"hermitian": False}, "batch"),
-                                                         Sample((_spd((3, 3), dt),), {"hermitian": True}, "hermitian")],
+    OpSpec("linalg.matrix_rank", op=LA.matrix_rank, torch_ref=lambda A, *a, **kw: _torch().linalg.matrix_rank(A, *a, **kw),
+           ref=_rank_ref, samples=_rank_samples,
            differentiable=False,
            errors=lambda: [ErrorCase((_rect((3,), f32),), match="must have at least 2 dimensions"),
                            ErrorCase((make((3, 3), i64),), match="floating point"),

@@ -93,8 +93,9 @@ A.prelu.__doc__ = """x where x >= 0, else weight * x, with one slope or one per 
                 [ 1.0000,  1.0000]])
     """
 
-A.rrelu.__doc__ = """Randomized leaky ReLU: x where x >= 0, else a * x with a ~ U(lower, upper) per element
-    when training, and a = (lower + upper) / 2 otherwise.
+A.rrelu.__doc__ = """Randomized leaky ReLU: x where x >= 0, else a * x with a random slope a, elementwise.
+
+    a ~ U(lower, upper) per element when training, and a = (lower + upper) / 2 otherwise.
 
     Args:
         input: the input tensor.
@@ -126,8 +127,9 @@ A.elu.__doc__ = """x where x > 0, else alpha * (exp(x) - 1), elementwise.
         tensor([-0.8647,  0.0000,  2.0000])
     """
 
-A.selu.__doc__ = """scale * (max(0, x) + min(0, alpha * (exp(x) - 1))), alpha = 1.6732632423543772,
-    scale = 1.0507009873554805 (self-normalizing), elementwise.
+A.selu.__doc__ = """scale * (max(0, x) + min(0, alpha * (exp(x) - 1))), elementwise (self-normalizing).
+
+    alpha = 1.6732632423543772, scale = 1.0507009873554805.
 
     Args:
         input: the input tensor.
@@ -385,7 +387,15 @@ A.log_softmax.__doc__ = """log(softmax(x)) along `dim`, computed stably (x - log
         tensor([-4.1429, -2.1429, -0.1429])
     """
 
-_INPLACE = """In-place {name}: {call} writes the result into `input` and returns it.
+_INPLACE = """In-place version of `{name}`: writes the result into `input` and returns it.
+
+    The same as {call}.
+
+    Args:
+        input: the tensor to overwrite.
+{args_doc}
+    Returns:
+        `input`, now holding the result.
 
     Example:
         >>> x = ft.tensor([-2.0, 0.0, 2.0])
@@ -395,14 +405,21 @@ _INPLACE = """In-place {name}: {call} writes the result into `input` and returns
         {out}
     """
 
-for _name, _call, _args, _out in (
-    ("relu", "relu(input, inplace=True)", "x", "tensor([0., 0., 2.])"),
-    ("threshold", "threshold(input, threshold, value, inplace=True)", "x, 0.5, -1.0", "tensor([-1., -1.,  2.])"),
-    ("hardtanh", "hardtanh(input, min_val, max_val, inplace=True)", "x", "tensor([-1.,  0.,  1.])"),
-    ("leaky_relu", "leaky_relu(input, negative_slope, inplace=True)", "x, 0.1", "tensor([-0.2000,  0.0000,  2.0000])"),
-    ("rrelu", "rrelu(input, lower, upper, training, inplace=True)", "x, 0.1, 0.3", "tensor([-0.4000,  0.0000,  2.0000])"),
-    ("elu", "elu(input, alpha, inplace=True)", "x", "tensor([-0.8647,  0.0000,  2.0000])"),
-    ("selu", "selu(input, inplace=True)", "x", "tensor([-1.5202,  0.0000,  2.1014])"),
-    ("celu", "celu(input, alpha, inplace=True)", "x, 2.0", "tensor([-1.2642,  0.0000,  2.0000])"),
+_ALPHA = ("alpha: the saturation value for negative inputs is -alpha (default 1.0).",)
+for _name, _call, _args, _out, _args_doc in (
+    ("relu", "relu(input, inplace=True)", "x", "tensor([0., 0., 2.])", ()),
+    ("threshold", "threshold(input, threshold, value, inplace=True)", "x, 0.5, -1.0", "tensor([-1., -1.,  2.])",
+     ("threshold: the value to compare with (x > threshold is kept).", "value: what replaces the other elements.")),
+    ("hardtanh", "hardtanh(input, min_val, max_val, inplace=True)", "x", "tensor([-1.,  0.,  1.])",
+     ("min_val: the lower end of the clamp range (default -1.0).", "max_val: the upper end (default 1.0).")),
+    ("leaky_relu", "leaky_relu(input, negative_slope, inplace=True)", "x, 0.1", "tensor([-0.2000,  0.0000,  2.0000])",
+     ("negative_slope: the slope for negative inputs (default 0.01).",)),
+    ("rrelu", "rrelu(input, lower, upper, training, inplace=True)", "x, 0.1, 0.3", "tensor([-0.4000,  0.0000,  2.0000])",
+     ("lower: the lower bound of the slope (default 1/8).", "upper: the upper bound of the slope (default 1/3).",
+      "training: draw random slopes (default False).")),
+    ("elu", "elu(input, alpha, inplace=True)", "x", "tensor([-0.8647,  0.0000,  2.0000])", _ALPHA),
+    ("selu", "selu(input, inplace=True)", "x", "tensor([-1.5202,  0.0000,  2.1014])", ()),
+    ("celu", "celu(input, alpha, inplace=True)", "x, 2.0", "tensor([-1.2642,  0.0000,  2.0000])", _ALPHA),
 ):
-    getattr(A, _name + "_").__doc__ = _INPLACE.format(name=_name, call=_call, args=_args, out=_out)
+    getattr(A, _name + "_").__doc__ = _INPLACE.format(
+        name=_name, call=_call, args=_args, out=_out, args_doc="".join(f"        {line}\n" for line in _args_doc))

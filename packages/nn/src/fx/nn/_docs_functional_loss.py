@@ -6,8 +6,10 @@ from .functional import _loss as L
 _RED = """        reduction: "none" (per-element losses), "mean" (default) or "sum".
         size_average, reduce: deprecated; they map onto reduction as in PyTorch."""
 
-L.cross_entropy.__doc__ = f"""Cross entropy of logits against class indices: l_n = -w[y_n] log softmax(x_n)[y_n], or
-    against class probabilities: l_n = -sum_c w_c p_nc log softmax(x_n)_c.
+L.cross_entropy.__doc__ = f"""Cross entropy of logits against class indices or class probabilities.
+
+    Class indices: l_n = -w[y_n] log softmax(x_n)[y_n]; class probabilities:
+    l_n = -sum_c w_c p_nc log softmax(x_n)_c.
 
     "mean" divides by the total weight of the non-ignored targets (by the number of samples for
     probability targets).
@@ -114,8 +116,9 @@ L.huber_loss.__doc__ = """Huber loss: l_i = 0.5 d_i^2 where |d_i| < delta, else 
         tensor(3.2500)
     """
 
-L.binary_cross_entropy.__doc__ = f"""Binary cross entropy of probabilities: l_i = -w_i (t_i log(x_i) + (1 - t_i) log(1 - x_i)),
-    the logs clamped at -100.
+L.binary_cross_entropy.__doc__ = f"""Binary cross entropy of probabilities: l_i = -w_i (t_i log(x_i) + (1 - t_i) log(1 - x_i)).
+
+    The logs are clamped at -100.
 
     Args:
         input: probabilities in [0, 1], any shape.
@@ -131,7 +134,8 @@ L.binary_cross_entropy.__doc__ = f"""Binary cross entropy of probabilities: l_i 
         tensor(0.3993)
     """
 
-L.binary_cross_entropy_with_logits.__doc__ = f"""Sigmoid and binary cross entropy in one numerically stable expression:
+L.binary_cross_entropy_with_logits.__doc__ = f"""Sigmoid and binary cross entropy in one numerically stable expression.
+
     l_i = -w_i (p t_i log(sigmoid(x_i)) + (1 - t_i) log(1 - sigmoid(x_i))), p the pos_weight.
 
     Args:
@@ -169,8 +173,9 @@ L.kl_div.__doc__ = """Kullback-Leibler divergence with log-probability input: l_
         tensor(0.1308)
     """
 
-L.cosine_embedding_loss.__doc__ = f"""Cosine embedding loss: l_n = 1 - cos(x1_n, x2_n) for y_n = 1,
-    max(0, cos(x1_n, x2_n) - margin) for y_n = -1.
+L.cosine_embedding_loss.__doc__ = f"""Cosine embedding loss of pairs labelled similar (y = 1) or dissimilar (y = -1).
+
+    l_n = 1 - cos(x1_n, x2_n) for y_n = 1, max(0, cos(x1_n, x2_n) - margin) for y_n = -1.
 
     Args:
         input1: (N, D) or (D).
@@ -188,8 +193,9 @@ L.cosine_embedding_loss.__doc__ = f"""Cosine embedding loss: l_n = 1 - cos(x1_n,
         tensor(0.8536)
     """
 
-L.margin_ranking_loss.__doc__ = f"""Margin ranking loss: l_i = max(0, -y_i (x1_i - x2_i) + margin), with y = 1 when x1
-    should rank higher and -1 otherwise.
+L.margin_ranking_loss.__doc__ = f"""Margin ranking loss: l_i = max(0, -y_i (x1_i - x2_i) + margin).
+
+    y = 1 when x1 should rank higher and -1 otherwise.
 
     Args:
         input1: (N) or ().
@@ -257,7 +263,8 @@ L.soft_margin_loss.__doc__ = f"""Two-class logistic loss: l_i = log(1 + exp(-y_i
         tensor(0.6931)
     """
 
-L.multilabel_soft_margin_loss.__doc__ = f"""Multi-label one-versus-all loss:
+L.multilabel_soft_margin_loss.__doc__ = f"""Multi-label one-versus-all loss on logits, averaged over the C classes.
+
     l_n = -(1/C) sum_c w_c (y_nc log sigmoid(x_nc) + (1 - y_nc) log sigmoid(-x_nc)).
 
     Args:
@@ -274,8 +281,9 @@ L.multilabel_soft_margin_loss.__doc__ = f"""Multi-label one-versus-all loss:
         tensor(0.6931)
     """
 
-L.poisson_nll_loss.__doc__ = """Poisson negative log-likelihood of target t with rate exp(x) (log_input): l_i = exp(x_i) - t_i x_i,
-    or with rate x: l_i = x_i - t_i log(x_i + eps).
+L.poisson_nll_loss.__doc__ = """Poisson negative log-likelihood of target t with rate exp(x) (log_input) or x.
+
+    Rate exp(x): l_i = exp(x_i) - t_i x_i; rate x: l_i = x_i - t_i log(x_i + eps).
 
     Args:
         input: any shape.
@@ -294,7 +302,8 @@ L.poisson_nll_loss.__doc__ = """Poisson negative log-likelihood of target t with
         tensor(0.8591)
     """
 
-L.gaussian_nll_loss.__doc__ = """Gaussian negative log-likelihood of target t with mean x and variance v:
+L.gaussian_nll_loss.__doc__ = """Gaussian negative log-likelihood of target t with mean x and variance v.
+
     l_i = 0.5 (log(max(v_i, eps)) + (x_i - t_i)^2 / max(v_i, eps)) (+ 0.5 log(2 pi) when full).
 
     Args:
@@ -314,8 +323,9 @@ L.gaussian_nll_loss.__doc__ = """Gaussian negative log-likelihood of target t wi
         tensor(0.2500)
     """
 
-L.ctc_loss.__doc__ = """Connectionist temporal classification loss: -log of the total probability of all alignments
-    of each target sequence with its input sequence.
+L.ctc_loss.__doc__ = """Connectionist temporal classification loss: -log of the summed probability of all alignments.
+
+    An alignment maps a target sequence onto its input sequence (with blanks and repeats).
 
     Args:
         log_probs: (T, N, C) or (T, C) log-softmax outputs over C classes (blank included).

@@ -35,7 +35,9 @@ RNN.__doc__ = """Elman RNN: h_t = tanh(x_t W_ih^T + b_ih + h_(t-1) W_hh^T + b_hh
         (fx.tensor.Size([5, 3, 20]), fx.tensor.Size([2, 3, 20]))
     """
 
-LSTM.__doc__ = """Long short-term memory, per layer and time step:
+LSTM.__doc__ = """Long short-term memory: a multi-layer LSTM over a sequence.
+
+    Per layer and time step:
     i, f, g, o = split(x_t W_ih^T + b_ih + h_(t-1) W_hh^T + b_hh) into 4 chunks (in this order);
     c_t = sigmoid(f) * c_(t-1) + sigmoid(i) * tanh(g); h_t = sigmoid(o) * tanh(c_t) (then h_t W_hr^T with proj_size).
 
@@ -71,7 +73,9 @@ LSTM.__doc__ = """Long short-term memory, per layer and time step:
         (fx.tensor.Size([3, 5, 40]), fx.tensor.Size([2, 3, 20]), fx.tensor.Size([2, 3, 20]))
     """
 
-GRU.__doc__ = """Gated recurrent unit, per layer and time step:
+GRU.__doc__ = """Gated recurrent unit: a multi-layer GRU over a sequence.
+
+    Per layer and time step:
     r = sigmoid(x_t W_ir^T + b_ir + h W_hr^T + b_hr); z = sigmoid(x_t W_iz^T + b_iz + h W_hz^T + b_hz);
     n = tanh(x_t W_in^T + b_in + r * (h W_hn^T + b_hn)); h_t = (1 - z) * n + z * h, with h = h_(t-1).
 
@@ -110,6 +114,14 @@ RNNBase.__doc__ = """The base of RNN, LSTM and GRU: their parameters (PyTorch's 
 
     Args:
         mode: "RNN_TANH", "RNN_RELU", "LSTM" or "GRU"; the other arguments are those of RNN and LSTM.
+
+    Example:
+        >>> gru = nn.RNNBase("GRU", 4, 8, num_layers=2)
+        >>> gru.weight_ih_l0.shape, gru.weight_hh_l1.shape
+        (fx.tensor.Size([24, 4]), fx.tensor.Size([24, 8]))
+        >>> output, h_n = gru(ft.randn(5, 2, 4))
+        >>> output.shape, h_n.shape
+        (fx.tensor.Size([5, 2, 8]), fx.tensor.Size([2, 2, 8]))
     """
 
 RNNBase.forward.__doc__ = """Run the recurrence over a sequence.
@@ -124,9 +136,22 @@ RNNBase.forward.__doc__ = """Run the recurrence over a sequence.
 
 RNNBase.flatten_parameters.__doc__ = """A no-op (PyTorch packs the weights for cuDNN here); kept so PyTorch code runs."""
 
-RNNCellBase.__doc__ = """The base of RNNCell, LSTMCell and GRUCell: weight_ih (chunks * hidden, input),
-    weight_hh (chunks * hidden, hidden), bias_ih and bias_hh (chunks * hidden,), all drawn from
-    U(-sqrt(k), sqrt(k)) with k = 1 / hidden_size.
+RNNCellBase.__doc__ = """The base of RNNCell, LSTMCell and GRUCell: the parameters of one step.
+
+    weight_ih (chunks * hidden, input), weight_hh (chunks * hidden, hidden), bias_ih and bias_hh
+    (chunks * hidden,), all drawn from U(-sqrt(k), sqrt(k)) with k = 1 / hidden_size.
+
+    Args:
+        input_size: the number of input features H_in.
+        hidden_size: the number of features of the hidden state H_out.
+        bias: whether to learn bias_ih and bias_hh.
+        num_chunks: the number of gate blocks stacked in each weight (1 RNN, 4 LSTM, 3 GRU).
+        device, dtype: where and of what dtype the parameters are created.
+
+    Example:
+        >>> cell = nn.RNNCellBase(4, 8, bias=True, num_chunks=3)
+        >>> [(name, tuple(p.shape)) for name, p in cell.named_parameters()]
+        [('weight_ih', (24, 4)), ('weight_hh', (24, 8)), ('bias_ih', (24,)), ('bias_hh', (24,))]
     """
 
 RNNCell.__doc__ = """One Elman RNN step: h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh) (or relu).
@@ -153,7 +178,9 @@ RNNCell.__doc__ = """One Elman RNN step: h' = tanh(x W_ih^T + b_ih + h W_hh^T + 
         fx.tensor.Size([3, 20])
     """
 
-LSTMCell.__doc__ = """One LSTM step: i, f, g, o = split(x W_ih^T + b_ih + h W_hh^T + b_hh) into 4 chunks;
+LSTMCell.__doc__ = """One LSTM step: the new hidden and cell states (h', c') from x and (h, c).
+
+    i, f, g, o = split(x W_ih^T + b_ih + h W_hh^T + b_hh) into 4 chunks;
     c' = sigmoid(f) * c + sigmoid(i) * tanh(g); h' = sigmoid(o) * tanh(c').
 
     Args:
@@ -175,7 +202,9 @@ LSTMCell.__doc__ = """One LSTM step: i, f, g, o = split(x W_ih^T + b_ih + h W_hh
         (fx.tensor.Size([3, 20]), fx.tensor.Size([3, 20]))
     """
 
-GRUCell.__doc__ = """One GRU step: r, z = sigmoid of their chunks of x W_ih^T + b_ih + h W_hh^T + b_hh;
+GRUCell.__doc__ = """One GRU step: the new hidden state h' from x and h.
+
+    r, z = sigmoid of their chunks of x W_ih^T + b_ih + h W_hh^T + b_hh;
     n = tanh(x W_in^T + b_in + r * (h W_hn^T + b_hn)); h' = (1 - z) * n + z * h.
 
     Args:

@@ -20,8 +20,10 @@ _LINEAR = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_tra
 
 
 def calculate_gain(nonlinearity, param=None):
-    """The recommended scale of initial weights for `nonlinearity`: 1 for linear, conv and sigmoid,
-    5/3 for tanh, sqrt(2) for relu, sqrt(2 / (1 + negative_slope^2)) for leaky_relu, 3/4 for selu.
+    """The recommended scale of initial weights for `nonlinearity`.
+
+    1 for linear, conv and sigmoid, 5/3 for tanh, sqrt(2) for relu, sqrt(2 / (1 + negative_slope^2))
+    for leaky_relu, 3/4 for selu.
 
     Args:
         nonlinearity: the name of the function ("linear", "conv1d", ..., "sigmoid", "tanh", "relu",
@@ -162,6 +164,12 @@ def constant_(tensor, val):
 def ones_(tensor):
     """Fill `tensor` in place with ones; returns it.
 
+    Args:
+        tensor: the tensor to fill.
+
+    Returns:
+        `tensor`.
+
     Example:
         >>> nn.init.ones_(ft.empty(2))
         tensor([1., 1.])
@@ -171,6 +179,12 @@ def ones_(tensor):
 
 def zeros_(tensor):
     """Fill `tensor` in place with zeros; returns it.
+
+    Args:
+        tensor: the tensor to fill.
+
+    Returns:
+        `tensor`.
 
     Example:
         >>> nn.init.zeros_(ft.empty(2))
@@ -203,8 +217,9 @@ def eye_(tensor):
 
 
 def dirac_(tensor, groups=1):
-    """Fill a 3-, 4- or 5-D conv weight in place with the Dirac delta: the convolution keeps as many
-    input channels as it can, per group.
+    """Fill a 3-, 4- or 5-D conv weight in place with the Dirac delta (an identity convolution).
+
+    The convolution keeps as many input channels as it can, per group.
 
     Args:
         tensor: a (C_out, C_in, *kernel) tensor.
@@ -303,7 +318,8 @@ def xavier_normal_(tensor, gain=1.0, generator=None):
 
 
 def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
-    """He (Kaiming) uniform: fill `tensor` in place from U(-bound, bound), bound = gain * sqrt(3 / fan_mode),
+    """He (Kaiming) uniform: fill `tensor` in place from U(-b, b), b = gain * sqrt(3 / fan_mode).
+
     gain = calculate_gain(nonlinearity, a).
 
     Args:
@@ -331,7 +347,8 @@ def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gene
 
 
 def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
-    """He (Kaiming) normal: fill `tensor` in place from N(0, std^2), std = gain / sqrt(fan_mode),
+    """He (Kaiming) normal: fill `tensor` in place from N(0, std^2), std = gain / sqrt(fan_mode).
+
     gain = calculate_gain(nonlinearity, a).
 
     Args:
@@ -357,8 +374,9 @@ def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gener
 
 
 def orthogonal_(tensor, gain=1, generator=None):
-    """Fill `tensor` in place with a (semi-)orthogonal matrix (from the QR decomposition of a normal
-    draw), times `gain`; dims after the first are flattened.
+    """Fill `tensor` in place with a (semi-)orthogonal matrix times `gain`.
+
+    The matrix comes from the QR decomposition of a normal draw; dims after the first are flattened.
 
     Args:
         tensor: a tensor of at least 2 dims.
@@ -420,23 +438,41 @@ def sparse_(tensor, sparsity, std=0.01, generator=None):
     return tensor
 
 
-def _deprecated(new):
+_DEPRECATED_DOC = """Deprecated alias of `{new}`: warns with a FutureWarning, then calls `{new}`.
+
+    Args:
+        *args, **kwargs: the arguments of `{new}` (the tensor to fill first), passed on unchanged.
+
+    Returns:
+        The filled tensor, as `{new}` returns it.
+
+    Example:
+        >>> import warnings
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter("always")
+        ...     w = nn.init.{old}(ft.empty(3, 4){args})
+        >>> caught[0].category.__name__, w.shape
+        ('FutureWarning', fx.tensor.Size([3, 4]))
+    """
+
+
+def _deprecated(new, example_args=""):
     def old(*args, **kwargs):
         warnings.warn(f"`nn.init.{new.__name__[:-1]}` is now deprecated in favor of `nn.init.{new.__name__}`.",
                       FutureWarning, stacklevel=2)
         return new(*args, **kwargs)
 
     old.__name__ = new.__name__[:-1]
-    old.__doc__ = f"""Deprecated alias of `{new.__name__}` (it warns with a FutureWarning); same arguments and result."""
+    old.__doc__ = _DEPRECATED_DOC.format(new=new.__name__, old=old.__name__, args=example_args)
     return old
 
 
 uniform = _deprecated(uniform_)
 normal = _deprecated(normal_)
-constant = _deprecated(constant_)
+constant = _deprecated(constant_, ", 0.5")
 xavier_uniform = _deprecated(xavier_uniform_)
 xavier_normal = _deprecated(xavier_normal_)
 kaiming_uniform = _deprecated(kaiming_uniform_)
 kaiming_normal = _deprecated(kaiming_normal_)
 orthogonal = _deprecated(orthogonal_)
-sparse = _deprecated(sparse_)
+sparse = _deprecated(sparse_, ", sparsity=0.5")

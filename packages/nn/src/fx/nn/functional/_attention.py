@@ -21,6 +21,35 @@ from ._linear import linear
 
 __all__ = ["scaled_dot_product_attention", "multi_head_attention_forward"]
 
+# fx.tensor defines the fused primitive; its public home (and full reference text) is here.
+scaled_dot_product_attention.__doc__ = """softmax(query @ key^T * scale + mask) @ value over the last two dims, as one fused primitive.
+
+    Args:
+        query: (*, L, E) queries.
+        key: (*, S, E) keys.
+        value: (*, S, Ev) values; the batch dims (*) of query, key and value broadcast.
+        attn_mask: bool (True takes part) or float (added to the scores), broadcastable to the
+            scores (*, L, S) without adding dims to them (default None).
+        dropout_p: probability of zeroing an attention weight; the kept ones scale by 1 / (1 - p) (default 0.0).
+        is_causal: mask keys after each query position (top-left aligned); not with attn_mask (default False).
+        scale: the factor of the scores (default None: 1 / sqrt(E)).
+        enable_gqa: key/value may have fewer heads (dim -3) than query, dividing its head count (default False).
+
+    Returns:
+        (*, L, Ev): for each query, the attention-weighted average of the values.
+
+    Example:
+        >>> q, k = ft.ones(1, 2, 4), ft.ones(1, 3, 4)
+        >>> F.scaled_dot_product_attention(q, k, ft.arange(6.0).reshape(1, 3, 2))
+        tensor([[[2., 3.],
+                 [2., 3.]]])
+        >>> x = ft.ones(3, 2)
+        >>> F.scaled_dot_product_attention(x, x, ft.tensor([[0.0], [1.0], [2.0]]), is_causal=True)
+        tensor([[0.0000],
+                [0.5000],
+                [1.0000]])
+    """
+
 _OP = "multi_head_attention_forward"
 
 
@@ -148,8 +177,9 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
                                  use_separate_proj_weight=False, q_proj_weight=None, k_proj_weight=None,
                                  v_proj_weight=None, static_k=None, static_v=None, average_attn_weights=True,
                                  is_causal=False, *, batch_first=False):
-    """Multi-head attention of query (L, N, E) over key (S, N, kdim) / value (S, N, vdim): the math of
-    nn.MultiheadAttention, with its parameters passed in.
+    """The math of nn.MultiheadAttention, with its parameters passed in.
+
+    query (L, N, E) attends over key (S, N, kdim) / value (S, N, vdim).
 
     Unbatched inputs are (L, E) / (S, kdim) / (S, vdim); `batch_first=True` (an fx extension, used by
     MultiheadAttention) takes and returns (N, L, E) without transposing.

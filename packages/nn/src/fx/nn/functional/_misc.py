@@ -270,7 +270,17 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
 
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
-    """Deprecated alias of interpolate(input, size, scale_factor, mode, align_corners).
+    """Deprecated alias of `interpolate`: interpolate(input, size, scale_factor, mode, align_corners).
+
+    Args:
+        input: (N, C, L), (N, C, H, W) or (N, C, D, H, W).
+        size: the output spatial size, an int or one int per spatial dim (give size or scale_factor).
+        scale_factor: a multiplier of the spatial size, a float or one per spatial dim.
+        mode: the interpolation mode, as in `interpolate` (default 'nearest').
+        align_corners: for the linear modes, as in `interpolate` (default None: False).
+
+    Returns:
+        (N, C, *output spatial size).
 
     Example:
         >>> F.upsample(ft.tensor([[[1.0, 2.0]]]), scale_factor=2)
@@ -280,7 +290,15 @@ def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=
 
 
 def upsample_nearest(input, size=None, scale_factor=None):
-    """Deprecated: interpolate(input, size, scale_factor, mode="nearest").
+    """Deprecated nearest-neighbour upsampling: interpolate(input, size, scale_factor, mode="nearest").
+
+    Args:
+        input: (N, C, L), (N, C, H, W) or (N, C, D, H, W).
+        size: the output spatial size, an int or one int per spatial dim (give size or scale_factor).
+        scale_factor: a multiplier of the spatial size, a float or one per spatial dim.
+
+    Returns:
+        (N, C, *output spatial size).
 
     Example:
         >>> F.upsample_nearest(ft.tensor([[[1.0, 2.0]]]), scale_factor=2)
@@ -290,7 +308,17 @@ def upsample_nearest(input, size=None, scale_factor=None):
 
 
 def upsample_bilinear(input, size=None, scale_factor=None):
-    """Deprecated: interpolate(input, size, scale_factor, mode="bilinear", align_corners=True).
+    """Deprecated bilinear upsampling: interpolate(..., mode="bilinear", align_corners=True).
+
+    The same as interpolate(input, size, scale_factor, mode="bilinear", align_corners=True).
+
+    Args:
+        input: (N, C, H, W).
+        size: the output spatial size, an int or one int per spatial dim (give size or scale_factor).
+        scale_factor: a multiplier of the spatial size, a float or one per spatial dim.
+
+    Returns:
+        (N, C, *output spatial size).
 
     Example:
         >>> F.upsample_bilinear(ft.tensor([[[[1.0, 2.0], [3.0, 4.0]]]]), scale_factor=2)[0, 0, 0]

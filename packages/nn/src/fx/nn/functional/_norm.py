@@ -60,8 +60,10 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
-    """Group normalization: (x - mean) / sqrt(var + eps) over each group of C / num_groups channels
-    (and all spatial positions) of each sample, then a per-channel weight * x + bias.
+    """Group normalization: (x - mean) / sqrt(var + eps) over groups of channels, then weight * x + bias.
+
+    Statistics are taken over each group of C / num_groups channels (and all spatial positions) of
+    each sample; weight and bias are per channel.
 
     Args:
         input: (N, C, *).
@@ -152,8 +154,9 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 
 def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
                   momentum=0.1, eps=1e-5):
-    """Instance normalization: (x - mean) / sqrt(var + eps) of each channel of each sample of (N, C, *),
-    statistics over the spatial dims, then a per-channel weight * x + bias.
+    """Instance normalization: (x - mean) / sqrt(var + eps) per channel and sample, then weight * x + bias.
+
+    The statistics of (N, C, *) are taken over the spatial dims; weight and bias are per channel.
 
     Args:
         input: (N, C, *) with at least one spatial dim.

@@ -435,8 +435,9 @@ class PReLU(Module):
 
 
 class RReLU(Module):
-    """Randomized leaky ReLU: x where x >= 0, else a * x, a ~ U(lower, upper) per element when
-    training and a = (lower + upper) / 2 in eval mode.
+    """Randomized leaky ReLU: x where x >= 0, else a * x with a random slope a, elementwise.
+
+    a ~ U(lower, upper) per element when training, and a = (lower + upper) / 2 in eval mode.
 
     Args:
         lower: the lower bound of the slope (default 1/8).

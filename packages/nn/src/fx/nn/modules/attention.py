@@ -14,8 +14,10 @@ __all__ = ["MultiheadAttention"]
 
 
 class MultiheadAttention(Module):
-    """Multi-head attention: concat(head_1..head_h) W_o^T + b_o, head_i = softmax(Q_i K_i^T / sqrt(E / h) + mask) V_i,
-    where Q_i, K_i, V_i are the i-th slices of the projections query W_q^T + b_q, key W_k^T + b_k, value W_v^T + b_v.
+    """Multi-head attention: h heads of scaled dot-product attention over learned projections.
+
+    concat(head_1..head_h) W_o^T + b_o, head_i = softmax(Q_i K_i^T / sqrt(E / h) + mask) V_i, where
+    Q_i, K_i, V_i are the i-th slices of the projections query W_q^T + b_q, key W_k^T + b_k, value W_v^T + b_v.
 
     Args:
         embed_dim: the model dimension E.

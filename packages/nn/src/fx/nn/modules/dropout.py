@@ -99,8 +99,10 @@ class Dropout3d(_DropoutNd):
 
 
 class AlphaDropout(_DropoutNd):
-    """Dropout for SELU networks: dropped elements take SELU's negative saturation value and an affine
-    correction keeps the input's mean and variance (training only; identity in eval mode).
+    """Dropout for SELU networks: it keeps the input's mean and variance (training only).
+
+    Dropped elements take SELU's negative saturation value and an affine correction restores the
+    mean and variance; in eval mode the layer is the identity.
 
     Args:
         p: the probability of dropping an element (default 0.5).

@@ -60,8 +60,10 @@ class MSELoss(_Loss):
 
 
 class CrossEntropyLoss(_WeightedLoss):
-    """Cross entropy of logits against class indices: l_n = -w[y_n] log softmax(x_n)[y_n], or
-    against class probabilities: l_n = -sum_c w_c p_nc log softmax(x_n)_c.
+    """Cross entropy of logits against class indices or class probabilities.
+
+    Class indices: l_n = -w[y_n] log softmax(x_n)[y_n]; class probabilities:
+    l_n = -sum_c w_c p_nc log softmax(x_n)_c.
 
     "mean" divides by the total weight of the non-ignored targets (by N for probability targets).
 
@@ -140,7 +142,8 @@ class BCELoss(_WeightedLoss):
 
 
 class BCEWithLogitsLoss(_Loss):
-    """Sigmoid and binary cross entropy in one numerically stable expression:
+    """Sigmoid and binary cross entropy in one numerically stable expression.
+
     l_i = -w_i (p t_i log(sigmoid(x_i)) + (1 - t_i) log(1 - sigmoid(x_i))), p the pos_weight.
 
     Args:
@@ -323,8 +326,10 @@ class TripletMarginLoss(_Loss):
 
 
 class CTCLoss(_Loss):
-    """Connectionist temporal classification loss: -log of the total probability of the alignments of
-    each target; forward(log_probs, targets, input_lengths, target_lengths).
+    """Connectionist temporal classification loss: -log of the summed probability of all alignments.
+
+    An alignment maps a target sequence onto its input sequence (with blanks and repeats);
+    forward(log_probs, targets, input_lengths, target_lengths).
 
     "mean" divides each sequence's loss by its target length, then averages over the batch.
 
@@ -413,8 +418,9 @@ class MultiLabelSoftMarginLoss(_WeightedLoss):
 
 
 class PoissonNLLLoss(_Loss):
-    """Poisson negative log-likelihood of target t with rate exp(x) (log_input): l_i = exp(x_i) - t_i x_i,
-    or with rate x: l_i = x_i - t_i log(x_i + eps).
+    """Poisson negative log-likelihood of target t with rate exp(x) (log_input) or x.
+
+    Rate exp(x): l_i = exp(x_i) - t_i x_i; rate x: l_i = x_i - t_i log(x_i + eps).
 
     Args:
         log_input: the input is the log of the rate (default True).
@@ -441,7 +447,8 @@ class PoissonNLLLoss(_Loss):
 
 
 class GaussianNLLLoss(_Loss):
-    """Gaussian negative log-likelihood of target t with mean x and variance v: forward(input, target, var),
+    """Gaussian negative log-likelihood of target t with mean x and variance v: forward(input, target, var).
+
     l_i = 0.5 (log(max(v_i, eps)) + (x_i - t_i)^2 / max(v_i, eps)) (+ 0.5 log(2 pi) when full).
 
     Args:

@@ -336,8 +336,10 @@ class LayerNorm(Module):
 
 
 class GroupNorm(Module):
-    """Group normalization: (x - mean) / sqrt(var + eps) over each group of C / num_groups channels
-    (and all spatial positions) of each sample, then a per-channel weight * x + bias.
+    """Group normalization: (x - mean) / sqrt(var + eps) over groups of channels, then weight * x + bias.
+
+    Statistics are taken over each group of C / num_groups channels (and all spatial positions) of
+    each sample; weight and bias are per channel.
 
     Args:
         num_groups: the number of groups; it divides num_channels.

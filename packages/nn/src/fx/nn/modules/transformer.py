@@ -133,8 +133,10 @@ class TransformerEncoderLayer(Module):
 
 
 class TransformerDecoderLayer(Module):
-    """Self-attention, attention over the encoder's memory, and a feed-forward block, each with a
-    residual connection and LayerNorm (norm1..norm3; norm_first as in TransformerEncoderLayer).
+    """One decoder layer: self-attention, attention over the encoder's memory, and a feed-forward block.
+
+    Each block has a residual connection and a LayerNorm (norm1..norm3; norm_first as in
+    TransformerEncoderLayer).
 
     norm_first=False: x = norm1(x + sa(x)); x = norm2(x + mha(x, memory)); x = norm3(x + ff(x)).
 
@@ -281,8 +283,9 @@ class TransformerDecoder(Module):
 
 
 class Transformer(Module):
-    """Encoder-decoder transformer ("Attention Is All You Need"): `encoder` and `decoder` stacks,
-    each ending in a LayerNorm; parameters with more than one dim start xavier_uniform_.
+    """Encoder-decoder transformer ("Attention Is All You Need"): `encoder` and `decoder` stacks.
+
+    Each stack ends in a LayerNorm; parameters with more than one dim start xavier_uniform_.
 
     Args:
         d_model: the model dimension E (default 512).

@@ -53,6 +53,9 @@ def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
         total_norm: the total norm of the gradients, e.g. from get_total_norm.
         foreach: accepted for PyTorch compatibility (ignored).
 
+    Returns:
+        None; the gradients are scaled in place.
+
     Example:
         >>> p = nn.Parameter(ft.zeros(2))
         >>> p.grad = ft.tensor([3.0, 4.0])
@@ -78,6 +81,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
         norm_type: the p of the p-norm ('inf' for the max norm).
         error_if_nonfinite: raise RuntimeError when the total norm is nan or inf.
         foreach: accepted for PyTorch compatibility (ignored).
+
     Returns:
         The total norm of the gradients before clipping (a 0-d tensor).
 
@@ -97,7 +101,28 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
 
 
 def clip_grad_norm(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
-    """Deprecated alias of clip_grad_norm_ (it warns with a FutureWarning); same arguments and result."""
+    """Deprecated alias of `clip_grad_norm_`: it warns with a FutureWarning, then clips the same way.
+
+    Args:
+        parameters: a tensor or an iterable of tensors whose `.grad` is clipped.
+        max_norm: the largest allowed total norm.
+        norm_type: the p of the p-norm ('inf' for the max norm).
+        error_if_nonfinite: raise RuntimeError when the total norm is nan or inf.
+        foreach: accepted for PyTorch compatibility (ignored).
+
+    Returns:
+        The total norm of the gradients before clipping (a 0-d tensor).
+
+    Example:
+        >>> import warnings
+        >>> p = nn.Parameter(ft.zeros(2))
+        >>> p.grad = ft.tensor([3.0, 4.0])
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter("always")
+        ...     total = nn.utils.clip_grad_norm([p], max_norm=1.0)
+        >>> caught[0].category.__name__, total, p.grad
+        ('FutureWarning', tensor(5.), tensor([0.6000, 0.8000]))
+    """
     import warnings
 
     warnings.warn("`fx.nn.utils.clip_grad_norm` is now deprecated in favor of `fx.nn.utils.clip_grad_norm_`.",
@@ -112,6 +137,9 @@ def clip_grad_value_(parameters, clip_value, foreach=None):
         parameters: a tensor or an iterable of tensors whose `.grad` is clamped.
         clip_value: the largest allowed absolute value.
         foreach: accepted for PyTorch compatibility (ignored).
+
+    Returns:
+        None; the gradients are clamped in place.
 
     Example:
         >>> p = nn.Parameter(ft.zeros(2))

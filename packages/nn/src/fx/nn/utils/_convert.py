@@ -46,6 +46,9 @@ def vector_to_parameters(vec, parameters):
         vec: a 1-D tensor with at least sum(p.numel()) elements.
         parameters: a tensor or an iterable of tensors, all on one device.
 
+    Returns:
+        None; each parameter's `.data` becomes a view of its slice of `vec`.
+
     Example:
         >>> m = nn.Linear(2, 1)
         >>> nn.utils.vector_to_parameters(ft.tensor([1.0, 2.0, 3.0]), m.parameters())

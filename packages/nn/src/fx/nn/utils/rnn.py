@@ -179,8 +179,9 @@ def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True)
 
 
 def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_length=None):
-    """Unpack a PackedSequence into a padded batch, in the original batch order (the inverse of
-    pack_padded_sequence).
+    """Unpack a PackedSequence into a padded batch, in the original batch order.
+
+    The inverse of pack_padded_sequence.
 
     Args:
         sequence: the PackedSequence.

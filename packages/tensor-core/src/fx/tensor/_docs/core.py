@@ -93,7 +93,14 @@ add_docstr(dtype, """The element type of a tensor, such as `ft.float32` or `ft.i
     The dtype objects are module attributes (`ft.bool`, `uint8`, `int8`, `int16`, `int32`, `int64`,
     `float16`, `bfloat16`, `float32`, `float64`, and PyTorch's aliases `half`, `float`, `double`,
     `short`, `int`, `long`); there is one object per type, so compare them with `is` or `==`.
-    Attributes: `is_floating_point`, `is_signed`, `itemsize`.
+    Attributes: `is_floating_point`, `is_signed`, `itemsize`. User code never constructs one: as
+    in PyTorch, the set of dtypes is fixed; the arguments below describe how fx.tensor defines them.
+
+    Args:
+        name: the name after ``fx.tensor.`` ("float32").
+        np_dtype: the NumPy dtype of the storage (ml_dtypes.bfloat16 for bfloat16).
+        category: the kind in the promotion lattice: 0 bool, 1 integer, 2 floating (a higher one wins).
+        rank: the width order within the category for type promotion (int8 < int16 < int32 < int64).
 
     Example:
         >>> ft.float is ft.float32

@@ -11,7 +11,7 @@ import math
 
 from .. import _dtype
 from .._tensor import _wrap_dim, tensor_method
-from ._common import _tname, cast, check_tensor, finish
+from ._common import _tname, cast, check_tensor, finish, scalar_tensor
 from .binary import maximum, where
 from .linalg_impl import P_eigvalsh, P_svd, P_svdvals, check_float, check_matrix, eigh, inv, mT
 from .matmul import P_matmul
@@ -131,16 +131,18 @@ def linalg_norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
 
 # ---- rank, pseudo-inverse, condition number ----------------------------------------------------
 def _tolerance(smax, atol, rtol, A):
-    """max(atol, rtol * smax), PyTorch's defaults: rtol = eps * max(m, n) unless atol > 0 is given."""
+    """max(atol, rtol * smax) in float64 as PyTorch computes it; atol and rtol are numbers or tensors
+    (broadcast against the batch); rtol defaults to eps * max(m, n), or to 0 where atol > 0."""
+    f64 = _dtype.float64
+
+    def as_tensor(v):
+        return cast(v, f64) if hasattr(v, "_data") else scalar_tensor(v, f64, A)
+
+    atol = as_tensor(0.0 if atol is None else atol)
     if rtol is None:
-        given = atol is not None and (hasattr(atol, "_data") or atol > 0)
-        rtol = 0.0 if given else _dtype.finfo(A.dtype).eps * max(A._data.shape[-2:])
-    if hasattr(rtol, "_data"):
-        rtol = unsqueeze(rtol, -1)
-    tol = smax * rtol
-    if atol is None:
-        return tol
-    return maximum(tol, unsqueeze(atol, -1) if hasattr(atol, "_data") else atol)
+        default = _dtype.finfo(A.dtype).eps * max(A._data.shape[-2:])
+        rtol = where(atol > 0, as_tensor(0.0), as_tensor(default))
+    return maximum(unsqueeze(atol, -1), unsqueeze(as_tensor(rtol), -1) * smax)
 
 
 def _spectrum(A, hermitian):
