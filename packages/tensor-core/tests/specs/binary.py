@@ -6,6 +6,7 @@ import fx.tensor as ft
 from opspec import FLOATS, INTS, LOWP, ErrorCase, OpSpec, Sample, add, binary_samples, make
 
 FLOATISH = FLOATS + LOWP
+_INF, _NAN = float("inf"), float("nan")
 
 
 def _errors(name, out_err=True):
@@ -51,15 +52,64 @@ _ARITH = {
     "minimum": (np.minimum, FLOATISH + INTS + (ft.bool,), {"mixed": False}),
     "fmax": (np.fmax, FLOATISH + INTS, {"mixed": False}), "fmin": (np.fmin, FLOATISH + INTS, {"mixed": False}),
     "atan2": (np.arctan2, FLOATISH + (ft.int64,), {"scalars": False}), "hypot": (np.hypot, FLOATS, {"scalars": False}),
-    "copysign": (np.copysign, FLOATS, {}),
+    "copysign": (np.copysign, FLOATS + (ft.int64, ft.bool), {}),  # integer inputs: the default float dtype
     "remainder": (np.remainder, FLOATS + (ft.int32, ft.int64), {"low2": 1, "high2": 4}),
     "fmod": (np.fmod, FLOATS + (ft.int32, ft.int64), {"low2": 1, "high2": 4}),
     "div": (np.true_divide, FLOATISH + (ft.int64,), {"low2": 0.5, "high2": 3}),
     "xlogy": (lambda a, b: np.where(a == 0, 0, a * np.log(np.where(b > 0, b, 1))), FLOATS, {"low2": 0.5, "high2": 3}),
 }
+
+
+def _tensor_pair_errors(name):
+    """maximum & co. take two tensors: a plain number is a TypeError, as in torch."""
+    def gen():
+        a = make((2, 3), ft.float32, 1, 3)
+        return [ErrorCase((a, 3), exc=TypeError, match=rf"{name}\(\): argument 'other' \(position 2\) must be Tensor, not int"),
+                ErrorCase((2.5, a), exc=TypeError, match=rf"{name}\(\): argument 'input' \(position 1\) must be Tensor, not float"),
+                ErrorCase((a, make((4,), a.dtype, 1, 3)), exc=RuntimeError, match=r"broadcast|size of tensor"),
+                ErrorCase((a, a), {"out": make((2, 3), ft.bool)}, exc=RuntimeError, match="can't be cast")]
+
+    return gen
+
+
+def _alpha_samples(dtype):
+    x, y = make((3, 4), dtype, 1, 4), make((4,), dtype, 1, 4, seed=1)
+    out = [Sample((x, y), {"alpha": 2}, name="int alpha"), Sample((x, 2), {"alpha": 3}, name="number other, alpha")]
+    if dtype.is_floating_point:
+        out.append(Sample((x, y), {"alpha": 0.5}, name="float alpha"))
+    return out
+
+
+def _alpha_errors(name):
+    def gen():
+        i = make((3,), ft.int64, 1, 4)
+        return _errors(name)() + [
+            ErrorCase((i, i), {"alpha": 0.5}, match="For integral input tensors, argument alpha must not be a floating point"),
+            ErrorCase((i, 2), {"alpha": 2.0}, match="For integral input tensors, argument alpha must not be a floating point"),
+            ErrorCase((make((3,), ft.float32), i), {"alpha": True}, match="Boolean alpha only supported for Boolean results"),
+        ]
+
+    return gen
+
+
+def _int_kernel_errors(name):
+    """An op PyTorch implements for floating point only, given integer or bool tensors."""
+    def gen():
+        i, b = make((3,), ft.int64, 1, 4), make((3,), ft.bool)
+        return _errors(name)() + [ErrorCase((i, i), exc=NotImplementedError, match=rf'"{name}_cpu" not implemented for \'Long\''),
+                                  ErrorCase((b, b), exc=NotImplementedError, match=rf'"{name}_cpu" not implemented for \'Bool\'')]
+
+    return gen
+
+
+_ERRORS = {"maximum": _tensor_pair_errors, "minimum": _tensor_pair_errors, "fmax": _tensor_pair_errors,
+           "fmin": _tensor_pair_errors, "add": _alpha_errors, "sub": _alpha_errors, "hypot": _int_kernel_errors}
 for _name, (_ref, _dts, _kw) in _ARITH.items():
-    add(OpSpec(_name, ref=_ref, dtypes=_dts, samples=_samples(name=_name, **_kw), method=_name,
-               errors=_errors(_name)))
+    _samp = _samples(name=_name, **_kw)
+    if _name in ("add", "sub"):
+        _samp = (lambda base, r: lambda dt: base(dt) + (_alpha_samples(dt) if dt is not ft.bool else []))(_samp, _ref)
+        _ref = (lambda f: lambda a, b, alpha=1: f(a, np.multiply(b, alpha)))(_ref)
+    add(OpSpec(_name, ref=_ref, dtypes=_dts, samples=_samp, method=_name, errors=_ERRORS.get(_name, _errors)(_name)))
 
 for _name, _ref, _alias in (("subtract", np.subtract, "sub"), ("multiply", np.multiply, "mul"),
                             ("divide", np.true_divide, "div"), ("true_divide", np.true_divide, "div"),
@@ -88,8 +138,15 @@ add(
     OpSpec("addcmul", ref=lambda a, b, c, value=1: a + value * b * c, samples=lambda dt: [
         Sample((make((3, 4), dt), make((3, 4), dt, seed=1), make((4,), dt, seed=2)), {"value": 0.5})], method="addcmul"),
     OpSpec("addcdiv", ref=lambda a, b, c, value=1: a + value * b / c, samples=lambda dt: [
-        Sample((make((3, 4), dt), make((3, 4), dt, seed=1), make((4,), dt, 1, 2, seed=2)), {"value": 0.5})],
-           method="addcdiv"),
+        Sample((make((3, 4), dt), make((3, 4), dt, seed=1), make((4,), dt, 1, 2, seed=2)), {"value": 0.5}),
+        Sample((make((3, 4), dt), make((3, 4), dt, seed=1), make((4,), ft.int64, 1, 3, seed=2)), name="int tensor2")],
+           method="addcdiv",
+           errors=lambda: [ErrorCase((make((3,), ft.int64), make((3,), ft.int64), make((3,), ft.int64, 1, 3)),
+                                     match="Integer division with addcdiv is no longer supported"),
+                           ErrorCase((make((3,), ft.float32), make((3,), ft.int32), make((3,), ft.int64, 1, 3)),
+                                     match="Integer division with addcdiv is no longer supported"),
+                           ErrorCase((make((3,), ft.float32), make((3,), ft.float32), make((4,), ft.float32, 1, 3)),
+                                     match="broadcast|size of tensor")]),
     OpSpec("where", ref=np.where, dtypes=FLOATS + (ft.int64, ft.bool), samples=lambda dt: [
         Sample((make((3, 4), ft.bool), make((3, 4), dt), make((3, 4), dt, seed=1))),
         Sample((make((3, 1), ft.bool), make((4,), dt), make((3, 4), dt, seed=1)), name="broadcast"),
@@ -101,10 +158,16 @@ add(
                                      match="broadcast"),
                            ErrorCase(([True], make((3,), ft.float32), 0.0), exc=TypeError, match="must be Tensor")]),
     OpSpec("isclose", ref=np.isclose, differentiable=False, samples=lambda dt: [
-        Sample((make((3, 4), dt), make((3, 4), dt) + 1e-7)), Sample((make((3, 4), dt), make((3, 4), dt, seed=3)))]),
+        Sample((make((3, 4), dt), make((3, 4), dt) + 1e-7)), Sample((make((3, 4), dt), make((3, 4), dt, seed=3))),
+        Sample((ft.tensor([_INF, 1.0, -_INF, _INF, _NAN, 0.0], dtype=dt), ft.tensor([1.0, _INF, _INF, _INF, _NAN, -0.0], dtype=dt)),
+               name="inf and nan"),
+        Sample((ft.tensor([_INF, _NAN, 1.0], dtype=dt), ft.tensor([_INF, _NAN, 1.0 + 1e-9], dtype=dt)), {"equal_nan": True},
+               name="equal_nan")]),
     OpSpec("allclose", ref=lambda a, b: bool(np.allclose(a, b)), torch_ref="same", differentiable=False,
            samples=lambda dt: [Sample((make((3, 4), dt), make((3, 4), dt))),
-                               Sample((make((3, 4), dt), make((3, 4), dt, seed=3)))]),
+                               Sample((make((3, 4), dt), make((3, 4), dt, seed=3))),
+                               Sample((ft.tensor([-_INF], dtype=dt), ft.tensor([_INF], dtype=dt)), name="-inf vs inf"),
+                               Sample((ft.tensor([_INF, 2.0], dtype=dt), ft.tensor([_INF, 2.0], dtype=dt)), name="inf vs inf")]),
     OpSpec("equal", ref=lambda a, b: a.shape == b.shape and bool((a == b).all()), differentiable=False,
            samples=lambda dt: [Sample((make((3, 4), dt), make((3, 4), dt))), Sample((make((3, 4), dt), make((3,), dt)))],
            errors=lambda: [ErrorCase((1, make((3,), ft.float32)), exc=TypeError, match="must be Tensor")] * 3),

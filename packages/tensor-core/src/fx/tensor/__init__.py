@@ -35,6 +35,22 @@ from ._ops.conv import *  # noqa: F403
 from ._ops.conv import __all__ as _conv_all
 from ._ops.nn import *  # noqa: F403
 from ._ops.nn import __all__ as _nn_all
+from ._ops.compat_math import *  # noqa: F403
+from ._ops.compat_math import __all__ as _compat_math_all
+from ._ops.special import *  # noqa: F403
+from ._ops.special import __all__ as _special_all
+from ._ops.compat_reduce import *  # noqa: F403
+from ._ops.compat_reduce import __all__ as _compat_reduce_all
+from ._ops.predicates import *  # noqa: F403
+from ._ops.predicates import __all__ as _predicates_all
+from ._ops.windows import *  # noqa: F403
+from ._ops.windows import __all__ as _windows_all
+from ._ops.tensor_compat import *  # noqa: F403
+from ._ops.tensor_compat import __all__ as _tensor_compat_all
+from ._ops.runtime_flags import *  # noqa: F403
+from ._ops.runtime_flags import __all__ as _runtime_flags_all
+from ._ops.compat_inplace import *  # noqa: F403
+from ._ops.compat_inplace import __all__ as _compat_inplace_all
 from ._random import *  # noqa: F403
 from ._random import __all__ as _random_all
 from ._serialize import save, load
@@ -43,12 +59,15 @@ from ._threads import get_num_threads, set_num_threads
 from ._interop import from_dlpack
 from . import backends, cuda, linalg
 from ._backend import cpu as _cpu_backend  # noqa: F401  (registers the CPU kernels)
+from ._backend.cpu import compat as _cpu_compat  # noqa: F401  (kernels of the primitives of _ops/compat_*, special)
 
 __all__ = (
     ["device", "Size", "Tensor", "is_tensor", "clone", "save", "load", "from_dlpack", "linalg", "cuda", "backends", "set_printoptions",
      "get_num_threads", "set_num_threads"]
     + _dtype_all + _factory_all + _unary_all + _binary_all + _reduce_all + _views_all + _shape_all + _index_all
     + _sorting_all + _matmul_all + _nn_all + _conv_all + _random_all
+    + _compat_math_all + _special_all + _compat_reduce_all + _predicates_all + _windows_all + _tensor_compat_all
+    + _runtime_flags_all + _compat_inplace_all
 )
 
 from . import _docs as _docs  # noqa: E402  (attaches the public docstrings)

@@ -7,7 +7,8 @@ import numpy as np
 from .. import _dtype
 from .._dispatch import define
 from .._tensor import Tensor
-from ._common import binary_operands, check_tensor, finish, inplace, inplace_source, to_float
+from ._common import binary_operands, cast, check_tensor, finish, inplace, inplace_source, to_float
+from .unary import not_implemented_for
 
 ARITH = ("add", "sub", "mul", "div", "pow", "maximum", "minimum", "fmax", "fmin", "atan2", "hypot",
          "copysign", "remainder", "fmod", "div_floor", "div_trunc", "xlogy")
@@ -46,10 +47,22 @@ def add(input, other, *, alpha=1, out=None):
     """input + alpha * other, with PyTorch type promotion and broadcasting."""
     if alpha == 1 and out is None and input.__class__ is Tensor and other.__class__ is Tensor and input._data.dtype is other._data.dtype:
         return _P_add(input, other)
-    if alpha != 1:
-        other = mul(other, alpha)
-    a, b, _ = binary_operands(input, other, "add")
+    a, b, dt = binary_operands(input, other, "add")
+    if alpha.__class__ is not int or alpha != 1:
+        b = _scaled(b, alpha, dt)
     return finish(_P_add(a, b), out, "add")
+
+
+def _scaled(b, alpha, dt):
+    """alpha * b for add/sub, with PyTorch's checks of alpha against the result dtype."""
+    if isinstance(alpha, (bool, np.bool_)):
+        if dt is not _dtype.bool:
+            raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    elif isinstance(alpha, (float, np.floating)) and not dt.is_floating_point:
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    if alpha == 1:
+        return b
+    return cast(mul(b, alpha), dt)
 
 
 def sub(input, other, *, alpha=1, out=None):
@@ -57,9 +70,9 @@ def sub(input, other, *, alpha=1, out=None):
     if _is_bool(input) or _is_bool(other):
         raise RuntimeError("sub: Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
                            "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
-    if alpha != 1:
-        other = mul(other, alpha)
     a, b, dt = binary_operands(input, other, "sub")
+    if alpha.__class__ is not int or alpha != 1:
+        b = _scaled(b, alpha, dt)
     return finish(PRIMS["sub"](a, b), out, "sub")
 
 
@@ -140,15 +153,33 @@ def _float_binary(name):
     prim = PRIMS[name]
 
     def op(input, other, *, out=None):
-        a, b, _ = binary_operands(input, other, name)
+        a, b, dt = binary_operands(input, other, name)
+        if name == "hypot" and not dt.is_floating_point:
+            raise not_implemented_for(a, "hypot")
         return finish(prim(to_float(a), to_float(b)), out, name)
 
     op.__name__ = name
     return op
 
 
-maximum, minimum, fmax, fmin, copysign = (_arith(n) for n in ("maximum", "minimum", "fmax", "fmin", "copysign"))
-atan2, hypot, xlogy = (_float_binary(n) for n in ("atan2", "hypot", "xlogy"))
+def _tensors_only(fn):
+    """PyTorch's signature check for ops whose overloads take two tensors (maximum(t, 3) is a TypeError)."""
+    name = fn.__name__
+
+    def op(input, other, *, out=None):
+        for arg, what, pos in ((input, "input", 1), (other, "other", 2)):
+            if not isinstance(arg, Tensor):
+                raise TypeError(f"{name}(): argument '{what}' (position {pos}) must be Tensor, not {type(arg).__name__}")
+        return fn(input, other, out=out)
+
+    op.__name__ = name
+    return op
+
+
+# maximum_any/minimum_any also take a number (clamp with mixed tensor/number bounds needs them).
+maximum_any, minimum_any, fmax_any, fmin_any = (_arith(n) for n in ("maximum", "minimum", "fmax", "fmin"))
+maximum, minimum, fmax, fmin = (_tensors_only(f) for f in (maximum_any, minimum_any, fmax_any, fmin_any))
+atan2, hypot, xlogy, copysign = (_float_binary(n) for n in ("atan2", "hypot", "xlogy", "copysign"))
 
 
 def _compare(name):
@@ -226,6 +257,14 @@ def addcmul(input, tensor1, tensor2, *, value=1, out=None):
 
 def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
     """input + value * tensor1 / tensor2."""
+    if isinstance(tensor1, Tensor) and isinstance(tensor2, Tensor) and not tensor1.dtype.is_floating_point \
+            and not tensor2.dtype.is_floating_point:
+        raise RuntimeError(
+            "Integer division with addcdiv is no longer supported, and in a future  release addcdiv will perform a true "
+            "division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + value * "
+            "torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) "
+            "for float inputs. The future addcdiv behavior is just the latter implementation: (input + value * tensor1 / "
+            "tensor2), for all dtypes.")
     return finish(add(input, div(tensor1, tensor2), alpha=value), out, "addcdiv")
 
 
@@ -239,8 +278,11 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     a, b, _ = binary_operands(input, other, "isclose")
     if a.dtype is _dtype.bool:
         return eq(a, b)
-    a64, b64 = a.double(), b.double()
-    close = le((a64 - b64).abs(), atol + rtol * b64.abs()) | eq(a, b)
+    # Infinities are close only to themselves (eq): the tolerance test runs on finite pairs only,
+    # with the others zeroed first so that inf - inf never reaches the kernel.
+    finite = a.isfinite() & b.isfinite()
+    a64, b64 = where(finite, a, 0).double(), where(finite, b, 0).double()
+    close = (le((a64 - b64).abs(), atol + rtol * b64.abs()) & finite) | eq(a, b)
     if equal_nan:
         close = close | (a.isnan() & b.isnan())
     return close

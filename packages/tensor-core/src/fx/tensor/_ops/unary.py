@@ -5,7 +5,7 @@ from __future__ import annotations
 from .. import _dtype
 from .._dispatch import define
 from .._tensor import Tensor, tensor_method
-from ._common import check_tensor, finish, inplace, inplace_source, to_float
+from ._common import _tname, check_tensor, finish, inplace, inplace_source, to_float
 
 # Ops whose result is floating point: integer and bool inputs compute in the default float dtype.
 FLOAT_OPS = (
@@ -32,11 +32,23 @@ __all__ = list(FLOAT_OPS + SAME_OPS + BOOL_OPS) + [
 ]
 
 
+# Activations PyTorch implements for floating point only (the name its error message gives).
+_FLOAT_ONLY_KERNELS = {"silu": "silu", "mish": "mish", "selu": "elu"}
+
+
+def not_implemented_for(input, kernel):
+    """PyTorch's error for a dtype a kernel has no implementation for."""
+    return NotImplementedError(f'"{kernel}_{input.device.type}" not implemented for \'{_tname(input.dtype)}\'')
+
+
 def _float_op(name):
     prim = PRIMS[name]
+    float_only = _FLOAT_ONLY_KERNELS.get(name)
 
     def op(input, *, out=None):
         check_tensor(input, name)
+        if float_only is not None and not input.dtype.is_floating_point:
+            raise not_implemented_for(input, float_only)
         return finish(prim(to_float(input)), out, name)
 
     op.__name__ = name
@@ -50,8 +62,10 @@ def _same_op(name):
     def op(input, *, out=None):
         check_tensor(input, name)
         if input._data.dtype.kind == "b":
-            if name in ("neg", "sign", "relu"):
+            if name in ("neg", "relu"):
                 raise RuntimeError(f"{name}: not supported for bool tensors (use logical_not or ~ for negation)")
+            if name == "abs":
+                raise not_implemented_for(input, "abs")
             if name == "square":  # like PyTorch: bool squares to int64
                 input = input.long()
         return finish(prim(input), out, name)
@@ -148,14 +162,18 @@ def threshold(input, threshold, value):
 
 
 def logit(input, eps=None, *, out=None):
-    """log(p / (1 - p)), with p clamped to [eps, 1 - eps] when eps is given."""
+    """log(p / (1 - p)), with p clamped to [eps, 1 - eps] when eps is given (a negative eps: no clamping)."""
     check_tensor(input, "logit")
-    return finish(PRIMS["logit"](to_float(input), eps=None if eps is None else float(eps)), out, "logit")
+    eps = None if eps is None or eps < 0 else float(eps)
+    return finish(PRIMS["logit"](to_float(input), eps=eps), out, "logit")
 
 
 def round(input, *, decimals=0, out=None):
     """Round half to even (like PyTorch), optionally to `decimals` decimal places."""
     check_tensor(input, "round")
+    kind = input._data.dtype.kind
+    if kind == "b" or (kind in "iu" and decimals != 0):
+        raise not_implemented_for(input, "round")
     return finish(PRIMS["round"](input, decimals=int(decimals)), out, "round")
 
 
@@ -169,7 +187,7 @@ def _scalar_bound(v, name):
 
 def clamp(input, min=None, max=None, *, out=None):
     """Clamp every element into [min, max]; bounds may be numbers or (broadcastable) tensors."""
-    from .binary import maximum, minimum
+    from .binary import maximum_any as maximum, minimum_any as minimum
 
     check_tensor(input, "clamp")
     if min is None and max is None:
@@ -220,13 +238,16 @@ def positive(input):
     return input
 
 
-def float_power(input, exponent):
+def float_power(input, exponent, *, out=None):
     """pow computed in float64."""
     from .binary import pow
 
+    if out is not None and isinstance(out, Tensor) and out.dtype is not _dtype.float64:
+        raise RuntimeError(f"the output given to float_power has dtype {_tname(out.dtype)} but the operation's result "
+                           "requires dtype Double")
     a = input.double() if isinstance(input, Tensor) else float(input)
     b = exponent.double() if isinstance(exponent, Tensor) else float(exponent)
-    return pow(a, b)
+    return finish(pow(a, b), out, "float_power")
 
 
 negative, absolute, fix, sgn = neg, abs, trunc, sign
