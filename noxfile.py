@@ -14,6 +14,7 @@ PACKAGES = [
     ("nn", "fx-nn", ["tensor-core", "autograd"]),
     ("optim", "fx-optim", ["tensor-core", "autograd"]),
     ("data", "fx-data", ["tensor-core"]),
+    ("stack", "fx-stack", ["tensor-core", "autograd", "nn", "optim", "data"]),  # tests: ported PyTorch programs
 ]
 LOCAL_DEPS = {d: deps for d, _, deps in PACKAGES}
 TEST_DEPS = ["pytest>=8", "hypothesis>=6", "pytest-xdist>=3", "safetensors>=0.4"]
@@ -87,7 +88,7 @@ def build(session):
     """Wheels and sdists of every package; each wheel is built from its sdist (so the sdist is complete)."""
     session.install("build>=1.2")
     out = ROOT / "dist"
-    for d in [*_package_dirs(), str(ROOT / "packages" / "stack")]:
+    for d in _package_dirs():
         session.run("python", "-m", "build", "--outdir", str(out), d)
 
 
@@ -110,11 +111,25 @@ def examples(session):
     tmp = session.create_tmp()
     session.run("python", "examples/digits.py", "--epochs", "2", "--out", f"{tmp}/digits")
     session.run("python", "examples/check_resume.py")
+    session.run("python", "examples/char_lm.py", "--steps", "20", "--sample-len", "50", "--out", f"{tmp}/char_lm")
+
+
+@nox.session
+def docs(session):
+    """The documentation site: complete docstrings, the HTML build, and every example run as a doctest."""
+    editable = [arg for d in _package_dirs() for arg in ("-e", d)]
+    session.install(*editable, "-r", str(ROOT / "docs" / "requirements.txt"))
+    session.run("python", "tools/check_docstrings.py")
+    build = ROOT / "docs" / "_build"
+    # One doctree cache for both builders: the doctest run reuses what the HTML build parsed.
+    sphinx = ["sphinx-build", "-W", "--keep-going", "-d", str(build / "doctrees")]
+    session.run(*sphinx, "-b", "html", "docs", str(build / "html"))
+    session.run(*sphinx, "-b", "doctest", "docs", str(build / "doctest"))
 
 
 @nox.session
 def bench(session):
     """Performance against PyTorch and NumPy, side by side in one run (never in CI)."""
     _install_editable(session)
-    session.install(TORCH)
+    session.install(TORCH, *EXAMPLE_DEPS)
     session.run("python", "benchmarks/run.py", *session.posargs)

@@ -14,7 +14,7 @@ Example:
     ...     opt.zero_grad(); (w * w).sum().backward(); opt.step(); sched.step()
 """
 
-from . import lr_scheduler, swa_utils
+from . import lr_scheduler, optimizer, swa_utils
 from ._adadelta import Adadelta
 from ._adagrad import Adagrad
 from ._adam import Adam, AdamW

@@ -146,6 +146,10 @@ class LRScheduler:
         return group_values(self.optimizer, "lr")
 
 
+class _LRScheduler(LRScheduler):
+    """PyTorch's older name of LRScheduler, still subclassed by many hand-written schedulers."""
+
+
 class _LambdaBase(LRScheduler):
     def __init__(self, optimizer, lr_lambda, last_epoch=-1):
         self.optimizer = optimizer

@@ -4,7 +4,7 @@ from ._lr_cycles import CosineAnnealingWarmRestarts, CyclicLR, OneCycleLR
 from ._lr_composite import ChainedScheduler, SequentialLR
 from ._lr_scheduler import (
     ConstantLR, CosineAnnealingLR, ExponentialLR, LambdaLR, LinearLR, LRScheduler, MultiplicativeLR, MultiStepLR,
-    PolynomialLR, StepLR,
+    PolynomialLR, StepLR, _LRScheduler,  # noqa: F401  (private: the older base-class name)
 )
 from ._plateau import ReduceLROnPlateau
 

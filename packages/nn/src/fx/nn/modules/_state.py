@@ -27,6 +27,12 @@ class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpec
     __str__ = __repr__
 
 
+def _without_module(hook):
+    def call(module, *args):
+        return hook(*args)
+
+    return call
+
 
 class StateDictMixin:
     """state_dict, load_state_dict and their hooks; mixed into Module."""
@@ -239,7 +245,11 @@ class StateDictMixin:
         """
         return add_hook(self._load_state_dict_pre_hooks, hook)
 
-    _register_load_state_dict_pre_hook = register_load_state_dict_pre_hook
+    def _register_load_state_dict_pre_hook(self, hook, with_module=False):
+        """PyTorch's private form, used by library code: the hook gets no module argument unless with_module."""
+        if not with_module:
+            hook = _without_module(hook)
+        return add_hook(self._load_state_dict_pre_hooks, hook)
 
     def register_load_state_dict_post_hook(self, hook):
         """Run `hook(module, incompatible_keys)` after load_state_dict() loaded this module; it may
