@@ -16,6 +16,7 @@ from ._api import backward, grad, install_methods
 from ._anomaly import detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled, set_detect_anomaly
 from ._checkpoint import checkpoint
 from ._function import Function, FunctionCtx, once_differentiable
+from ._variable import Variable
 from ._graph import install as _install
 from ._gradcheck import GradcheckError, gradcheck, gradgradcheck
 from ._grad_mode import (
@@ -23,6 +24,7 @@ from ._grad_mode import (
 )
 from . import graph
 from . import functional, func
+from . import function, variable
 
 _rules.load_all()
 install_methods()
@@ -33,5 +35,5 @@ __all__ = [
     "is_inference_mode_enabled", "graph",
     "Function", "FunctionCtx", "once_differentiable", "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled",
     "is_anomaly_check_nan_enabled", "checkpoint",
-    "gradcheck", "gradgradcheck", "GradcheckError",
+    "gradcheck", "gradgradcheck", "GradcheckError", "Variable", "function", "variable",
 ]

@@ -19,6 +19,7 @@ from ._adadelta import Adadelta
 from ._adagrad import Adagrad
 from ._adam import Adam, AdamW
 from ._adamax import Adamax
+from ._asgd import ASGD
 from ._grad_scaler import GradScaler
 from ._lbfgs import LBFGS
 from ._lion import Lion
@@ -26,10 +27,11 @@ from ._nadam import NAdam
 from ._optimizer import Optimizer, register_optimizer_step_post_hook, register_optimizer_step_pre_hook
 from ._radam import RAdam
 from ._rmsprop import RMSprop
+from ._rprop import Rprop
 from ._sgd import SGD
 
 __all__ = [
     "Optimizer", "SGD", "Adam", "AdamW", "Adamax", "NAdam", "RAdam", "RMSprop", "Adagrad", "Adadelta", "LBFGS",
-    "Lion", "GradScaler", "lr_scheduler", "swa_utils", "register_optimizer_step_pre_hook",
+    "Lion", "Rprop", "ASGD", "GradScaler", "lr_scheduler", "swa_utils", "register_optimizer_step_pre_hook",
     "register_optimizer_step_post_hook",
 ]
