@@ -193,14 +193,8 @@ LIST_COMPARE = {"custom_optim_scheduler": {"losses": 1e-3, "lrs": 1e-9}}
 
 # Programs that fail on fx for a reason outside the files this suite's author may fix; strict, so
 # the mark must go when the gap closes.
-_SAVED_OUTPUT_GAP = ("fx.autograd saves and version-checks every output of a multi-output primitive whose rule reads only "
-                      "the auxiliary ones (batch/layer/group/rms_norm read mean/rstd, max_pool2d reads indices), so an "
-                      "in-place op on the main output fails backward; PyTorch allows it: ")
 GAPS = {
-    "dcgan": _SAVED_OUTPUT_GAP + "ReLU(inplace=True) / LeakyReLU(inplace=True) after BatchNorm2d",
-    "resnet_cifar": _SAVED_OUTPUT_GAP + "`out += self.shortcut(x)` on a BatchNorm2d output",
     "amp_autocast": "fx.tensor has no autocast (API.md maps torch.autocast to fx.tensor.autocast)",
-    "spatial_transformer": _SAVED_OUTPUT_GAP + "nn.ReLU(True) after nn.MaxPool2d in the localization net",
 }
 
 

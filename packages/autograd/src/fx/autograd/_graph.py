@@ -231,7 +231,8 @@ def _attach(node, out, rule):
         node.out_shapes = tuple(o._data.shape for o in outs)
         node.out_dtypes = tuple(o._data.dtype for o in outs)
     if rule is not None and rule.save_output:
-        node.saved_out = tuple(pack_saved(o, True, i) for i, o in enumerate(outs))
+        keep = rule.save_output
+        node.saved_out = tuple(pack_saved(o, True, i) if keep is True or i in keep else None for i, o in enumerate(outs))
 
 
 def record(prim, inputs, params):

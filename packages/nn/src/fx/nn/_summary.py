@@ -192,8 +192,10 @@ class _SavedActivations:
                 if (which is True or i in which) and not (prim.inplace and i == 0):
                     self._save(t)
         if grad_rule.save_output:
-            for o in outs:
-                self._save(o)
+            keep = grad_rule.save_output
+            for i, o in enumerate(outs):
+                if keep is True or i in keep:
+                    self._save(o)
 
     def _save(self, t):
         storage = t._base if t._base is not None else t

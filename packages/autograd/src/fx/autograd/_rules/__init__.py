@@ -24,12 +24,15 @@ class Rule:
         self.save_inputs, self.save_output = save_inputs, save_output
 
 
-def rule(*names, save="inputs"):
+def rule(*names, save="inputs", outputs=None):
     """Register `fn` as the derivative of the primitives `names`.
 
     save: what backward reads (kept alive until then): "inputs", "output", "both", None, or a
     tuple of input positions, optionally with "output" (e.g. `save=(0, "output")`); inputs that are
     not saved read as None in `ctx.inputs`.
+    outputs: for a multi-output primitive whose rule reads only some outputs (e.g. a norm's
+    mean/rstd, a max-pool's indices), their positions; the others are not saved, so an in-place op
+    on them afterwards (ReLU(inplace=True) after BatchNorm) does not invalidate backward, as in PyTorch.
     """
     if isinstance(save, tuple):
         positions = tuple(i for i in save if isinstance(i, int))
@@ -40,6 +43,11 @@ def rule(*names, save="inputs"):
         save_inputs, save_output = save in ("inputs", "both"), save in ("output", "both")
     else:
         raise ValueError(f"save must be 'inputs', 'output', 'both', None or a tuple, got {save!r}")
+
+    if outputs is not None:
+        if not save_output or not all(isinstance(i, int) for i in outputs):
+            raise ValueError(f"outputs= lists output positions of a rule that saves its output, got {outputs!r}")
+        save_output = tuple(outputs)
 
     def register(fn):
         for n in names:

@@ -44,7 +44,7 @@ def _logcumsumexp(ctx, g):
     return (_reverse_logcumsumexp(pos - out, d) + x).exp() - (_reverse_logcumsumexp(neg - out, d) + x).exp()
 
 
-@rule("frexp", save="output")
+@rule("frexp", save="output", outputs=(1,))
 def _frexp(ctx, g, _):
     # mantissa = x / 2^exponent with the exponent piecewise constant.
     exponent = ctx.outputs[1]

@@ -24,7 +24,7 @@ from .index import _saved
 
 
 # ---- pooling -----------------------------------------------------------------------------------
-@rule("max_pool2d", "adaptive_max_pool2d", save="output")
+@rule("max_pool2d", "adaptive_max_pool2d", save="output", outputs=(1,))
 def _max_pool(ctx, g, _gi):
     return P_max_pool2d_backward(g, ctx.outputs[1], input_size=ctx.shapes[0][2:])
 
@@ -94,7 +94,7 @@ def _affine_grads(g, xh, w, dims):
     return (None if w is None else (g * xh).sum(dims).reshape(w.shape)), g.sum(dims)
 
 
-@rule("layer_norm", "rms_norm", save="both")
+@rule("layer_norm", "rms_norm", save="both", outputs=(1, 2))
 def _layer_norm(ctx, g, *_stats):
     x, w, want = _affine_inputs(ctx)
     p, rms = ctx.params, ctx.prim.name == "rms_norm"
@@ -110,7 +110,7 @@ def _layer_norm(ctx, g, *_stats):
     return _result(ctx, gx, gw, gb, want)
 
 
-@rule("group_norm", save="both")
+@rule("group_norm", save="both", outputs=(1, 2))
 def _group_norm(ctx, g, *_stats):
     x, w, want = _affine_inputs(ctx)
     p = ctx.params
@@ -127,7 +127,7 @@ def _group_norm(ctx, g, *_stats):
     return _result(ctx, gx, gw, gb, want)
 
 
-@rule("batch_norm", save="both")
+@rule("batch_norm", save="both", outputs=(1, 2))
 def _batch_norm(ctx, g, *_stats):
     x, w, want = _affine_inputs(ctx)
     p = ctx.params
@@ -153,7 +153,7 @@ def _nones(ctx, gx):
     return (gx,) + (None,) * (len(ctx.shapes) - 1)
 
 
-@rule("cross_entropy", save="both")
+@rule("cross_entropy", save="both", outputs=(1,))
 def _cross_entropy(ctx, g, _glse):
     if not ctx.needs_input_grad[0]:
         return _nones(ctx, None)

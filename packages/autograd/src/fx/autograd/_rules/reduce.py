@@ -114,7 +114,7 @@ def _amax(ctx, g):
     return _split_among(unreduce(ctx, g), mask, _reduce_dims(ctx))
 
 
-@rule("max_dim", "min_dim", save="output")
+@rule("max_dim", "min_dim", save="output", outputs=(1,))
 def _max_dim(ctx, g, _):
     return select_back(ctx, g, ctx.outputs[1])
 
@@ -206,7 +206,7 @@ def cumprod_backward(x, out, g, d):
     return ft.where(before, head, rest)
 
 
-@rule("cummax", "cummin", save="output")
+@rule("cummax", "cummin", save="output", outputs=(1,))
 def _cummax(ctx, g, _):
     d = ctx.params["dim"]
     if d is None:

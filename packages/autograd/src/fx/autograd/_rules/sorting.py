@@ -7,6 +7,6 @@ from . import rule
 from .reduce import select_back
 
 
-@rule("sort", "topk", "kthvalue", "mode", save="output")
+@rule("sort", "topk", "kthvalue", "mode", save="output", outputs=(1,))
 def _select(ctx, g, _):
     return select_back(ctx, g, ctx.outputs[1])
