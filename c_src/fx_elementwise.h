@@ -36,4 +36,10 @@ void fx_sub_f64(const double *a, const double *b, double *y, int64_t n);
 void fx_mul_f64(const double *a, const double *b, double *y, int64_t n);
 void fx_div_f64(const double *a, const double *b, double *y, int64_t n);
 
+/* y[i] = c[i] ? a[i * a_inc] : b[i * b_inc] (c holds bools as bytes; an inc of 0 repeats element 0). */
+void fx_where_f32(const uint8_t *c, const float *a, int64_t a_inc, const float *b, int64_t b_inc, float *y,
+                  int64_t n);
+void fx_where_f64(const uint8_t *c, const double *a, int64_t a_inc, const double *b, int64_t b_inc,
+                  double *y, int64_t n);
+
 #endif

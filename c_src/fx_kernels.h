@@ -16,5 +16,6 @@
 #include "fx_random.h"
 #include "fx_optim.h"
 #include "fx_conv.h"
+#include "fx_matmul.h"
 
 #endif

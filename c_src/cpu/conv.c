@@ -263,7 +263,7 @@ static float *pad_input(const float *x, const geom *g) {
     return xp;
 }
 
-static int64_t *tap_offsets(const geom *g) {
+int64_t *fx_conv_tap_offsets(const geom *g) {
     int64_t *off = malloc((size_t)(g->k > 0 ? g->k : 1) * sizeof(int64_t)), k = 0;
     if (off == NULL) return NULL;
     for (int64_t c = 0; c < g->cg; c++)
@@ -293,6 +293,34 @@ static int use_winograd(const geom *g) {
            g->cg >= 32 && g->og >= 32 && g->ow >= 11; /* rows of 6+ tiles: little waste in 8-tile vectors */
 }
 
+/* a[group][tile][k][r]: weights of output channel tile * mr + r (zero past the group's) */
+void fx_conv_pack_weights(const float *w, int transposed, const geom *g, int mr, int64_t ntile, float *a) {
+    int64_t K = g->k, khw = g->kh * g->kw;
+    for (int64_t gi = 0; gi < g->groups; gi++)
+        for (int64_t t = 0; t < ntile; t++) {
+            float *at = a + (gi * ntile + t) * K * mr;
+            for (int64_t r = 0; r < mr; r++) {
+                int64_t co = t * mr + r;
+                for (int64_t k = 0; k < K; k++) {
+                    float v = 0.0f;
+                    if (co < g->og && !transposed) {
+                        v = w[(gi * g->og + co) * K + k];
+                    } else if (co < g->og) { /* w is (c_in, c_out / groups, kh, kw), flipped */
+                        int64_t ci = k / khw, tap = khw - 1 - k % khw;
+                        v = w[((gi * g->cg + ci) * g->og + co) * khw + tap];
+                    }
+                    at[k * mr + r] = v;
+                }
+            }
+        }
+}
+
+fx_conv_gw_fn fx_conv_gw_tile(int *ct) {
+    const tile_set *ts = tiles();
+    *ct = ts->ct;
+    return ts->gw;
+}
+
 /* ---- forward ---------------------------------------------------------------------------------- */
 
 int fx_conv2d_f32(const float *x, const float *w, const float *bias, float *y, int64_t n,
@@ -301,6 +329,7 @@ int fx_conv2d_f32(const float *x, const float *w, const float *bias, float *y, i
                   int64_t dh, int64_t dw, int64_t groups, int transposed) {
     geom g = make_geom(n, c_in, h, wd, c_out, kh, kw, pt, pb, pl, pr, sh, sw, dh, dw, groups);
     if (use_winograd(&g)) return fx_conv_winograd(x, w, bias, y, &g, transposed);
+    if (fx_conv_use_cols(&g)) return fx_conv_cols_forward(x, w, bias, y, &g, transposed);
     const tile_set *ts = tiles();
     /* few output channels: half the channels per tile, twice the rows */
     int narrow = g.og <= ts->mr_narrow && g.oh > 2;
@@ -309,34 +338,17 @@ int fx_conv2d_f32(const float *x, const float *w, const float *bias, float *y, i
     /* vectors along a row or across rows: whichever computes fewer lanes past the output */
     int64_t lanes_along = g.oh * ((g.ow + 8 * nv - 1) / (8 * nv)) * 8 * nv;
     int along = lanes_along < (g.oh + nv - 1) / nv * nv * ((g.ow + 7) / 8 * 8);
-    int64_t ntile = (g.og + mr - 1) / mr, K = g.k, khw = kh * kw;
+    int64_t ntile = (g.og + mr - 1) / mr, K = g.k;
     /* many images: each task pads its own (in cache); else the whole input first */
     int per_image = n * groups >= 4 * fx_max_threads();
     float *xp = per_image ? NULL : pad_input(x, &g);
     float *a = malloc((size_t)(groups * ntile * (K > 0 ? K : 1) * mr) * sizeof(float));
-    int64_t *off = tap_offsets(&g);
+    int64_t *off = fx_conv_tap_offsets(&g);
     if ((xp == NULL && !per_image) || a == NULL || off == NULL) {
         free(xp), free(a), free(off);
         return -1;
     }
-    /* a[group][tile][k][r]: weights of output channel tile * mr + r (zero past the group's) */
-    for (int64_t gi = 0; gi < groups; gi++)
-        for (int64_t t = 0; t < ntile; t++) {
-            float *at = a + (gi * ntile + t) * K * mr;
-            for (int64_t r = 0; r < mr; r++) {
-                int64_t co = t * mr + r;
-                for (int64_t k = 0; k < K; k++) {
-                    float v = 0.0f;
-                    if (co < g.og && !transposed) {
-                        v = w[(gi * g.og + co) * K + k];
-                    } else if (co < g.og) { /* w is (c_in, c_out / groups, kh, kw), flipped */
-                        int64_t ci = k / khw, tap = khw - 1 - k % khw;
-                        v = w[((gi * g.cg + ci) * g.og + co) * khw + tap];
-                    }
-                    at[k * mr + r] = v;
-                }
-            }
-        }
+    fx_conv_pack_weights(w, transposed, &g, mr, ntile, a);
     int par = fx_conv_use_threads((double)n * c_out * g.oh * g.ow * K), failed = 0;
     int64_t ys = g.oh * g.ow, plane = g.plane;
     if (xp == NULL) {
@@ -389,6 +401,7 @@ int fx_conv2d_grad_weight_f32(const float *x, const float *gy, float *gw, int64_
                               int64_t pt, int64_t pb, int64_t pl, int64_t pr, int64_t sh,
                               int64_t sw, int64_t dh, int64_t dw, int64_t groups) {
     geom g = make_geom(n, c_in, h, wd, c_out, kh, kw, pt, pb, pl, pr, sh, sw, dh, dw, groups);
+    if (fx_conv_use_cols(&g)) return fx_conv_cols_grad_weight(x, gy, gw, &g);
     const tile_set *ts = tiles();
     int64_t K = g.k, P = g.oh * g.ow, size = c_out * K;
     int par = fx_conv_use_threads((double)n * c_out * P * K);
@@ -406,7 +419,7 @@ int fx_conv2d_grad_weight_f32(const float *x, const float *gy, float *gw, int64_
     int64_t vpr = g.ow / 8, nfull = g.oh * vpr, ntail = g.ow % 8 ? g.oh : 0;
     float *xp = per_image ? NULL : pad_input(x, &g);
     float *part = calloc((size_t)(size * nth), sizeof(float)); /* per-thread sums of gw */
-    int64_t *off = tap_offsets(&g), *steps = malloc((size_t)(2 * (nfull + ntail) + 2) * sizeof(int64_t));
+    int64_t *off = fx_conv_tap_offsets(&g), *steps = malloc((size_t)(2 * (nfull + ntail) + 2) * sizeof(int64_t));
     if ((xp == NULL && !per_image) || part == NULL || off == NULL || steps == NULL) {
         free(xp), free(part), free(off), free(steps);
         return -1;

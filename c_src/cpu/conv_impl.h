@@ -59,6 +59,8 @@ typedef struct {
  * for channels co_lo..co_hi of the group. */
 typedef void (*fx_conv_gw_fn)(const fx_conv_gw_job *job, int64_t co_lo, int64_t co_hi, float *part);
 
+/* off[k] of every tap (malloc'ed; NULL when out of memory). */
+int64_t *fx_conv_tap_offsets(const fx_conv_geom *g);
 /* Fills the per-channel padded images of `planes` input channels (h x w each). */
 void fx_conv_pad_planes(const float *x, float *xp, int64_t planes, const fx_conv_geom *g);
 /* A buffer for `planes` padded images followed by FX_CONV_SLACK zeros (NULL when out of memory). */
@@ -67,6 +69,15 @@ float *fx_conv_padded_buffer(int64_t planes, const fx_conv_geom *g);
 fx_conv_fwd_fn fx_conv_forward_tile(int *mr);
 /* Whether `madds` multiply-adds are worth waking a second thread for. */
 int fx_conv_use_threads(double madds);
+/* The weight-gradient tile of the widest instruction set this CPU runs, and its channels per tile. */
+fx_conv_gw_fn fx_conv_gw_tile(int *ct);
+/* The weights packed for the forward tiles: a[group][tile][k][r], tiles of mr output channels. */
+void fx_conv_pack_weights(const float *w, int transposed, const fx_conv_geom *g, int mr, int64_t ntile, float *a);
+/* Convs with outputs narrower than a vector run on im2col blocks instead (conv_cols.c). */
+int fx_conv_use_cols(const fx_conv_geom *g);
+int fx_conv_cols_forward(const float *x, const float *w, const float *bias, float *y, const fx_conv_geom *g,
+                         int transposed);
+int fx_conv_cols_grad_weight(const float *x, const float *gy, float *gw, const fx_conv_geom *g);
 /* Winograd F(2x2, 3x3) forward for 3x3 stride-1 undilated convs (see conv_winograd.c). */
 int fx_conv_winograd(const float *x, const float *w, const float *bias, float *y, const fx_conv_geom *g,
                      int transposed);

@@ -65,3 +65,32 @@ BINARY(add, double, f64, +)
 BINARY(sub, double, f64, -)
 BINARY(mul, double, f64, *)
 BINARY(div, double, f64, /)
+
+/* where: the four cases of a and b being arrays (inc 1) or scalars (inc 0) are separate loops, so
+ * each compiles to SIMD selects. */
+#define WHERE(T, sfx)                                                                              \
+    static FX_CLONES void where_##sfx##_range(const uint8_t *restrict c, const T *restrict a,      \
+                                              int64_t ai, const T *restrict b, int64_t bi,         \
+                                              T *restrict y, int64_t n) {                          \
+        if (ai && bi) {                                                                            \
+            for (int64_t i = 0; i < n; i++) y[i] = c[i] ? a[i] : b[i];                             \
+        } else if (ai) {                                                                           \
+            T bv = b[0];                                                                           \
+            for (int64_t i = 0; i < n; i++) y[i] = c[i] ? a[i] : bv;                               \
+        } else if (bi) {                                                                           \
+            T av = a[0];                                                                           \
+            for (int64_t i = 0; i < n; i++) y[i] = c[i] ? av : b[i];                               \
+        } else {                                                                                   \
+            T av = a[0], bv = b[0];                                                                \
+            for (int64_t i = 0; i < n; i++) y[i] = c[i] ? av : bv;                                 \
+        }                                                                                          \
+    }                                                                                              \
+    void fx_where_##sfx(const uint8_t *c, const T *a, int64_t a_inc, const T *b, int64_t b_inc,    \
+                        T *y, int64_t n) {                                                         \
+        FX_PARALLEL_FOR(n, GRAIN_LIGHT, FX_PAR_MIN,                                                \
+                        where_##sfx##_range(c + lo, a + lo * a_inc, a_inc, b + lo * b_inc, b_inc,  \
+                                            y + lo, hi - lo));                                     \
+    }
+
+WHERE(float, f32)
+WHERE(double, f64)

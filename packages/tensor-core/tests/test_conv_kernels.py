@@ -43,6 +43,9 @@ CASES = [
     (3, 32, 16, 16, 64, 3, 3, (1, 1, 1, 1), (1, 1), (1, 1), 1),  # Winograd (and its input gradient)
     (2, 32, 9, 21, 40, 3, 3, (0, 2, 1, 0), (1, 1), (1, 1), 2),  # Winograd: odd sizes, groups, channel tail
     (1, 16, 1, 30, 16, 3, 3, (1, 1, 1, 1), (1, 1), (1, 1), 1),  # Winograd with a single row
+    (64, 16, 4, 4, 32, 3, 3, (1, 1, 1, 1), (1, 1), (1, 1), 1),  # rows under a vector: im2col blocks
+    (37, 8, 2, 2, 12, 3, 3, (1, 1, 1, 1), (1, 1), (1, 1), 2),  # 2x2 maps: blocks of many images, groups
+    (5, 4, 7, 7, 6, 3, 3, (1, 1, 1, 1), (2, 2), (1, 1), 1),  # 4x4 outputs of a strided conv
 ]
 
 

@@ -8,8 +8,13 @@ its rule turns them into gradients for its inputs, which the engine reduces to t
 
 from __future__ import annotations
 
+import sys
+
+import numpy as np
+
 import fx.tensor as ft
-from fx.tensor._tensor import Tensor
+from fx.tensor._ops.reduce import P_sum
+from fx.tensor._tensor import Tensor, wrap
 
 from . import _anomaly_state
 from ._graph import AccumulateGrad, gradient_edge, output_nr
@@ -22,6 +27,8 @@ def sum_to(g, shape):
     if gshape == shape:
         return g
     lead = len(gshape) - len(shape)
+    if lead and gshape[lead:] == shape:  # only leading dims to sum (a bias): one op, no reshape view
+        return P_sum(g, dims=tuple(range(lead)), keepdim=False, dtype=None)
     dims = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and gshape[i + lead] != 1)
     if dims:
         g = g.sum(dim=dims, keepdim=True)
@@ -48,9 +55,10 @@ def _call_rule(node, grads):
             continue
         if not isinstance(g, Tensor):
             raise TypeError(f"{node.name()}: the derivative rule returned a {type(g).__name__}, not a Tensor")
-        if g._data.shape != shape:
+        d = g._data
+        if d.shape != shape:
             g = sum_to(g, shape)
-        if g._data.dtype != dt:
+        if d.dtype is not dt and d.dtype != dt:  # (identity first: NumPy's dtype == is slow)
             g = g.to(ft._dtype.FROM_NP[dt])
         res.append(g)
     return res
@@ -84,10 +92,52 @@ def _collect(roots):
     return deps
 
 
-def _accumulate(acc, g, create_graph):
+def _stealable(g, sole=None):
+    """Whether g, held by one local of the caller alone, can become a leaf's `.grad` as it is (as
+    PyTorch steals the buffer): a dense, writable NumPy array that no other tensor, view or
+    reference shares. It may be a view covering all of an array nothing else holds (the transpose
+    of a transposed product), also through an fx view of a tensor only g holds. With `sole` None:
+    the reference counts it compares (see _calibrate)."""
+    d = g._data
+    if d.__class__ is not np.ndarray:
+        return False
+    base = d.base
+    counts = (sys.getrefcount(g), sys.getrefcount(d), -1 if g._base is None else sys.getrefcount(g._base),
+              -1 if g._view is None else sys.getrefcount(g._view[0]), -1 if base is None else sys.getrefcount(base))
+    if sole is None:
+        return counts
+    if counts not in sole or not (d.flags.c_contiguous and d.flags.writeable):
+        return False
+    if g._base is not None and (g._base._base is not None or g._base._data is not base):
+        return False
+    return base is None or (base.__class__ is np.ndarray and base.flags.owndata and base.nbytes == d.nbytes)
+
+
+def _calibrate():
+    """The counts _stealable sees for gradients only one local holds: an array of its own, a view of
+    all of an array, and an fx view of a tensor over an array (counted by the interpreter itself;
+    elsewhere than CPython nothing is stolen)."""
+    if sys.implementation.name != "cpython":
+        return frozenset()
+    from fx.tensor._ops.views import P_permute
+
+    g = wrap(np.zeros((2, 3)))
+    owned = _stealable(g)
+    g = wrap(np.zeros((3, 2)).T)
+    view = _stealable(g)
+    g = P_permute(P_permute(wrap(np.zeros((2, 3))), dims=(1, 0)), dims=(1, 0))
+    fx_view = _stealable(g)
+    return frozenset((owned, view, fx_view))
+
+
+_SOLE = _calibrate()
+
+
+def _accumulate(acc, g, create_graph, stealable=False):
     var = acc.variable
     m = var._ag
     if m is not None and m.hooks:
+        stealable = False
         for hook in m.hooks:
             r = hook(g)
             if r is not None:
@@ -95,7 +145,13 @@ def _accumulate(acc, g, create_graph):
     if var.grad is None:
         # A gradient tensor may also flow to other leaves (add's rule returns g twice) or be a
         # broadcast view: .grad gets its own storage, so in-place updates of it touch nothing else.
-        var.grad = g if create_graph else g.detach().clone()
+        # One nothing else holds is taken as it is.
+        if create_graph:
+            var.grad = g
+        elif stealable:
+            var.grad = g if g._base is None and g.grad_fn is None and not g._rg else wrap(g._data)
+        else:
+            var.grad = g.detach().clone()
     elif create_graph:
         var.grad = var.grad + g
     else:
@@ -129,9 +185,13 @@ def run(roots, root_grads, retain_graph=False, create_graph=False, capture=None,
                 for nr, g in enumerate(grads):
                     if (node, nr) in capture_set:
                         captured[(node, nr)] = g
-            if isinstance(node, AccumulateGrad):
-                if grads[0] is not None and accumulate and (capture is None):
-                    _accumulate(node, grads[0], create_graph)
+            if node.__class__ is AccumulateGrad:
+                g = grads[0]
+                if g is not None and accumulate and capture is None:
+                    grads[0] = None  # the buffer's reference: without it, an unshared g can be stolen
+                    own = not create_graph and _stealable(g, _SOLE)  # (not inside a call taking g too)
+                    _accumulate(node, g, create_graph, own)
+                g = None
                 continue
             if node._pre_hooks:
                 for hook in node._pre_hooks:
@@ -173,6 +233,7 @@ def run(roots, root_grads, retain_graph=False, create_graph=False, capture=None,
                 deps[nxt] -= 1
                 if deps[nxt] == 0:
                     ready.append(nxt)
+            in_grads = g = None  # hold no gradient past its node: _stealable counts references
     finally:
         state.enabled = prev
     return captured

@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 
 import fx.tensor as ft
+from fx.tensor._ops._common import scalar_tensor
+from fx.tensor._ops.binary import PRIMS as _BINARY, P_where
 
 from . import rule
 
@@ -377,9 +379,15 @@ def _nan_to_num(ctx, g):
 
 
 # ---- activations -----------------------------------------------------------------------------------
+_P_le = _BINARY["le"]
+
+
 @rule("relu", save="output")
 def _relu(ctx, g):
-    return ft.where(ctx.out <= 0, 0.0, g)  # written so that a NaN passes its gradient, like PyTorch
+    # written so that a NaN passes its gradient, like PyTorch; primitives, not the frontends: the
+    # backward of every ReLU runs this
+    zero = scalar_tensor(0, g.dtype, g)
+    return P_where(_P_le(ctx.out, zero), zero, g)
 
 
 @rule("threshold")

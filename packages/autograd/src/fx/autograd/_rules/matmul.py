@@ -41,11 +41,19 @@ def _matmul(ctx, g):
         if need_b:
             gb = P_matmul(mT(a), g2).squeeze(-1)
         return ga, gb
+    # Each gradient is laid out like its operand (2-d): a transposed operand (the weight of
+    # x @ w.t()) gets a transposed product, which the permute's rule turns back into a dense
+    # matrix that becomes the leaf's .grad without a copy.
     if need_a:
-        ga = P_matmul(g, mT(b))
+        ga = mT(P_matmul(b, mT(g))) if na == 2 and _transposed(a) else P_matmul(g, mT(b))
     if need_b:
-        gb = P_matmul(mT(a), g)
+        gb = mT(P_matmul(mT(g), a)) if nb == 2 and _transposed(b) else P_matmul(mT(a), g)
     return ga, gb
+
+
+def _transposed(x):
+    f = x._data.flags
+    return f.f_contiguous and not f.c_contiguous
 
 
 def _parse(equation):

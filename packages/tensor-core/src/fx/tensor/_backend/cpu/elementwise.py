@@ -409,7 +409,7 @@ def xlogy(a, b):
 
 
 _WHERE = {_F32: ("fx_where_f32", "float[]"), _F64: ("fx_where_f64", "double[]")} if _c.AVAILABLE else {}
-_WHERE = {dt: (getattr(_c.lib, fn), ct) for dt, (fn, ct) in _WHERE.items()}
+_WHERE = {dt: (getattr(_c.lib, fn), ct) for dt, (fn, ct) in _WHERE.items() if hasattr(_c.lib, fn)}  # (an older build)
 _BOOL = np.dtype(np.bool_)
 
 

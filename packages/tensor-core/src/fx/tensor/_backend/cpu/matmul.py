@@ -1,4 +1,4 @@
-"""CPU kernels of the product primitives: matmul (NumPy/OpenBLAS) and einsum.
+"""CPU kernels of the product primitives: matmul (OpenBLAS on fx's threads, see _blas.py) and einsum.
 
 The frontend has already checked shapes and dtypes: both operands share one dtype, which is not
 bool. float16/bfloat16 compute in float32 and round once (PyTorch's opmath).
@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _blas
 from ._util import LOW_PRECISION, f32, register
 
 _matmul = np.matmul
+_blas_matmul = _blas.matmul
 _einsum = np.einsum
 # Below this product of operand sizes, einsum's path search (~10 us) costs more than it saves.
 _OPTIMIZE_MIN_SIZE = 1 << 20
@@ -18,11 +20,12 @@ _OPTIMIZE_MIN_SIZE = 1 << 20
 
 @register("matmul")
 def matmul(a, b):
-    """np.matmul: PyTorch's matmul rules (1-d promotion, batch broadcasting) are NumPy's."""
+    """np.matmul's result: PyTorch's matmul rules (1-d promotion, batch broadcasting) are NumPy's."""
     dt = a.dtype
     if dt in LOW_PRECISION:
-        return np.asarray(_matmul(a.astype(f32), b.astype(f32))).astype(dt)
-    return _matmul(a, b)
+        return np.asarray(matmul(a.astype(f32), b.astype(f32))).astype(dt)
+    out = _blas_matmul(a, b)
+    return _matmul(a, b) if out is None else out
 
 
 @register("einsum")
