@@ -60,6 +60,15 @@ from ._interop import from_dlpack
 from . import backends, cuda, linalg
 from ._backend import cpu as _cpu_backend  # noqa: F401  (registers the CPU kernels)
 from ._backend.cpu import compat as _cpu_compat  # noqa: F401  (kernels of the primitives of _ops/compat_*, special)
+from ._autocast import *  # noqa: F403
+from ._autocast import __all__ as _autocast_all
+from ._memory_format import *  # noqa: F403
+from ._memory_format import __all__ as _memory_format_all
+from ._legacy import *  # noqa: F403
+from ._legacy import __all__ as _legacy_all
+from ._compile import compile
+from ._version import __version__
+from . import testing
 
 __all__ = (
     ["device", "Size", "Tensor", "is_tensor", "clone", "save", "load", "from_dlpack", "linalg", "cuda", "backends", "set_printoptions",
@@ -67,7 +76,11 @@ __all__ = (
     + _dtype_all + _factory_all + _unary_all + _binary_all + _reduce_all + _views_all + _shape_all + _index_all
     + _sorting_all + _matmul_all + _nn_all + _conv_all + _random_all
     + _compat_math_all + _special_all + _compat_reduce_all + _predicates_all + _windows_all + _tensor_compat_all
-    + _runtime_flags_all + _compat_inplace_all
+    + _runtime_flags_all + _compat_inplace_all + _autocast_all + _memory_format_all + _legacy_all + ["compile", "testing"]
 )
+
+from ._autocast import install_frontend_policies as _install_autocast  # noqa: E402
+
+_install_autocast()  # wraps the ops autocast changes, before upper layers import them by name
 
 from . import _docs as _docs  # noqa: E402  (attaches the public docstrings)

@@ -7,7 +7,7 @@ import os
 
 import numpy as np
 
-from . import _dtype
+from . import _dtype, _memory_format
 from ._backend import module_for
 from ._device import CPU, device as _device
 from ._ops._common import parse_shape
@@ -81,7 +81,8 @@ def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=Fa
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
           memory_format=None):
     """An uninitialised tensor."""
-    return _alloc(None, size, dtype, device, requires_grad, "empty", out)
+    t = _alloc(None, size, dtype, device, requires_grad, "empty", out)
+    return t if memory_format is None else _memory_format.set_layout(t, memory_format, "empty")
 
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
@@ -113,32 +114,37 @@ def empty_strided(size, stride, *, dtype=None, device=None, requires_grad=False)
     return _finish(data, requires_grad)
 
 
-def _like(fill, input, dtype, device, requires_grad, op):
+def _like(fill, input, dtype, device, requires_grad, op, memory_format=None):
     if not isinstance(input, Tensor):
         raise TypeError(f"{op}(): argument 'input' must be Tensor, not {type(input).__name__}")
     dtype = input.dtype if dtype is None else dtype
     device = input.device if device is None else device
-    return _alloc(fill, (input._data.shape,), dtype, device, requires_grad, op)
+    t = _alloc(fill, (input._data.shape,), dtype, device, requires_grad, op)
+    if memory_format is None and (input._data.ndim < 4 or input._data.flags.c_contiguous):
+        return t
+    return _memory_format.layout_like(t, input, memory_format, op)
 
 
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return _like(0, input, dtype, device, requires_grad, "zeros_like")
+    return _like(0, input, dtype, device, requires_grad, "zeros_like", memory_format)
 
 
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return _like(1, input, dtype, device, requires_grad, "ones_like")
+    return _like(1, input, dtype, device, requires_grad, "ones_like", memory_format)
 
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return _like(None, input, dtype, device, requires_grad, "empty_like")
+    return _like(None, input, dtype, device, requires_grad, "empty_like", memory_format)
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
     if not isinstance(input, Tensor):
         raise TypeError(f"full_like(): argument 'input' must be Tensor, not {type(input).__name__}")
-    return full(input._data.shape, fill_value, dtype=dtype or input.dtype, device=device or input.device,
-                requires_grad=requires_grad)
+    t = full(input._data.shape, fill_value, dtype=dtype or input.dtype, device=device or input.device,
+             requires_grad=requires_grad)
+    return t if memory_format is None and input._data.ndim < 4 else _memory_format.layout_like(
+        t, input, memory_format, "full_like")
 
 
 def _infer_array(data, op):

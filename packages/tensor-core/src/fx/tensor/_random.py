@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _dtype
+from . import _dtype, _memory_format
 from ._backend import module_for
 from ._device import CPU, device as _device
 from ._dispatch import define
@@ -319,12 +319,14 @@ def _like_args(input, dtype, device, op):
 
 def rand_like(input, *, generator=None, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
     shape, dtype, device = _like_args(input, dtype, device, "rand_like")
-    return rand(shape, generator=generator, dtype=dtype, device=device, requires_grad=requires_grad)
+    t = rand(shape, generator=generator, dtype=dtype, device=device, requires_grad=requires_grad)
+    return _memory_format.layout_like(t, input, memory_format, "rand_like")
 
 
 def randn_like(input, *, generator=None, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
     shape, dtype, device = _like_args(input, dtype, device, "randn_like")
-    return randn(shape, generator=generator, dtype=dtype, device=device, requires_grad=requires_grad)
+    t = randn(shape, generator=generator, dtype=dtype, device=device, requires_grad=requires_grad)
+    return _memory_format.layout_like(t, input, memory_format, "randn_like")
 
 
 def randint(*args, size=None, low=None, high=None, generator=None, out=None, dtype=None, layout=None, device=None,
@@ -360,7 +362,8 @@ def randint_like(input, low=0, high=None, *, generator=None, dtype=None, layout=
     if high is None:
         low, high = 0, low
     shape, dtype, device = _like_args(input, dtype, device, "randint_like")
-    return randint(low, high, shape, generator=generator, dtype=dtype, device=device, requires_grad=requires_grad)
+    t = randint(low, high, shape, generator=generator, dtype=dtype, device=device, requires_grad=requires_grad)
+    return _memory_format.layout_like(t, input, memory_format, "randint_like")
 
 
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,

@@ -170,7 +170,11 @@ class Tensor:
         return _ptr(self._data)
 
     def is_contiguous(self, memory_format=None) -> bool:
-        return bool(self._data.flags.c_contiguous)
+        if memory_format is None:
+            return bool(self._data.flags.c_contiguous)
+        from ._memory_format import is_contiguous_as
+
+        return is_contiguous_as(self, memory_format)
 
     @property
     def is_leaf(self) -> bool:

@@ -221,7 +221,8 @@ add_docstr(clone, """Return a copy of `input` with its own storage; autograd rec
 
     Args:
         input: the tensor to copy.
-        memory_format: accepted for compatibility; the copy is contiguous.
+        memory_format: None or contiguous_format (default: row-major), channels_last(_3d), or
+            preserve_format (keep a channels-last input's layout).
 
     Returns:
         Tensor: a new tensor equal to `input`, of the same dtype and device.

@@ -107,7 +107,7 @@ add_docstr(empty, f"""Create a tensor whose values are left uninitialised.
 
     Args:{_SIZE_ARGS}
         pin_memory: accepted for compatibility; has no effect.
-        memory_format: accepted for compatibility; the result is contiguous.
+        memory_format: None/contiguous_format (row-major) or channels_last(_3d) for 4-d (5-d) sizes.
 
     Returns:
         Tensor: a new tensor of shape `size` with arbitrary contents.
@@ -146,7 +146,8 @@ _LIKE_ARGS = """
         layout: accepted for compatibility; only strided tensors exist.
         device: where to place the result (default: input's device).
         requires_grad: whether autograd records operations on the result.
-        memory_format: accepted for compatibility; the result is contiguous."""
+        memory_format: preserve_format (default: a channels-last input gives a channels-last result,
+            anything else row-major), contiguous_format or channels_last(_3d)."""
 
 add_docstr(zeros_like, f"""Create a tensor of zeros with the shape (and by default dtype and device) of `input`.
 

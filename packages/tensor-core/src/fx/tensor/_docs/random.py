@@ -170,7 +170,8 @@ _LIKE_ARGS = """
         layout: accepted for compatibility; only strided tensors exist.
         device: where to place the result (default: input's device).
         requires_grad: whether autograd records operations on the result.
-        memory_format: accepted for compatibility; the result is contiguous."""
+        memory_format: preserve_format (default: a channels-last input gives a channels-last result,
+            anything else row-major), contiguous_format or channels_last(_3d)."""
 
 add_docstr(rand_like, f"""Create a tensor of uniform values in [0, 1) with the shape (and by default dtype and device) of `input`.
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import _dtype
+from .. import _dtype, _memory_format
 from .._device import device as _device
 from .._dispatch import define
 from .._tensor import Tensor, shared_counter, tensor_method, wrap
@@ -18,14 +18,21 @@ P_to_device = define("to_device")  # params: device
 
 @tensor_method()
 def clone(input, *, memory_format=None):
-    """A copy with its own storage (contiguous), recorded by autograd."""
+    """A copy with its own storage, recorded by autograd: row-major unless memory_format asks for
+    channels_last(_3d), or preserve_format keeps a channels-last input so. (PyTorch's default is
+    preserve_format; fx's None stays row-major because callers reshape clones as views.)"""
     check_tensor(input, "clone")
-    return P_clone(input)
+    if memory_format is None or memory_format is _memory_format.contiguous_format:
+        return P_clone(input)
+    return _memory_format.copy_as(input, _memory_format.resolve(input, memory_format, "clone"))
 
 
 @tensor_method()
 def contiguous(self, memory_format=None):
-    return self if self._data.flags.c_contiguous else P_clone(self)
+    """`self` if it is laid out as `memory_format` asks (default row-major), else a copy laid out so."""
+    if memory_format is None or memory_format is _memory_format.contiguous_format:
+        return self if self._data.flags.c_contiguous else P_clone(self)
+    return _memory_format.contiguous_as(self, memory_format)
 
 
 @tensor_method()
@@ -77,8 +84,11 @@ def to(self, *args, **kwargs):
         out = to_device(out, dev)
     if dtype is not None:
         out = cast(out, dtype)
+    layout = kwargs.get("memory_format")
     if kwargs.get("copy") and out is self:
-        out = P_clone(self)
+        out = clone(self, memory_format=layout)
+    elif layout is not None and layout is not _memory_format.preserve_format:
+        out = _memory_format.contiguous_as(out, layout, "to")
     return out
 
 
@@ -89,6 +99,8 @@ def type(self, dtype=None, non_blocking=False):
         return "fx.tensor." + _TYPE_NAMES[self.dtype.name] + "Tensor"
     if isinstance(dtype, str) and dtype.endswith("Tensor"):
         dtype = _FROM_TYPE_NAME[dtype.rsplit(".", 1)[-1][: -len("Tensor")]]
+    elif not isinstance(dtype, Tensor) and isinstance(getattr(dtype, "dtype", None), _dtype.dtype):
+        dtype = dtype.dtype  # a legacy type such as fx.tensor.DoubleTensor
     return cast(self, _dtype.to_dtype(dtype))
 
 
