@@ -14,7 +14,7 @@ import inspect
 import sys
 
 MODULES = [
-    "fx.tensor", "fx.tensor.linalg", "fx.autograd", "fx.autograd.functional", "fx.autograd.func", "fx.nn",
+    "fx.tensor", "fx.tensor.linalg", "fx.tensor.testing", "fx.autograd", "fx.autograd.functional", "fx.autograd.func", "fx.nn",
     "fx.nn.functional", "fx.nn.init", "fx.nn.utils", "fx.nn.utils.rnn", "fx.optim", "fx.optim.lr_scheduler",
     "fx.data", "fx.data.datasets",
 ]

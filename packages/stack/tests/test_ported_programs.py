@@ -193,8 +193,7 @@ LIST_COMPARE = {"custom_optim_scheduler": {"losses": 1e-3, "lrs": 1e-9}}
 
 # Programs that fail on fx for a reason outside the files this suite's author may fix; strict, so
 # the mark must go when the gap closes.
-GAPS = {
-    "amp_autocast": "fx.tensor has no autocast (API.md maps torch.autocast to fx.tensor.autocast)",
+GAPS: dict = {  # program -> the gap that makes it fail on fx (strict xfail); none left
 }
 
 

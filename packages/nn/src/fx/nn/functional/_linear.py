@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fx.tensor._autocast import autocast_op
 from fx.tensor._tensor import Tensor
 
 __all__ = ["linear", "bilinear"]
@@ -19,6 +20,7 @@ def _rows(shape):
     return n
 
 
+@autocast_op("lower_precision_fp")  # as torch's CPU autocast list
 def linear(input, weight, bias=None):
     """y = input @ weight.T + bias.
 

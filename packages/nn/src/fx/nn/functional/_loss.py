@@ -10,7 +10,10 @@ from __future__ import annotations
 import warnings
 
 import fx.tensor as ft
+from fx.tensor._autocast import autocast_op
 from fx.tensor._ops import loss as _loss
+
+_fp32 = autocast_op("fp32")  # torch's CPU autocast runs these losses in float32
 
 __all__ = [
     "cross_entropy", "nll_loss", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy",
@@ -92,6 +95,7 @@ def _class_last(input, target, op):
     return input.movedim(1, -1).reshape(-1, c), target.reshape(-1), want
 
 
+@_fp32
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
     """Negative log-likelihood of log-probabilities `input` (N, C, *) at class indices `target` (N, *)."""
     op = "nll_loss"
@@ -103,6 +107,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     return out.reshape(shape) if reduction == "none" else out
 
 
+@_fp32
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
                   label_smoothing=0.0):
     """Cross entropy of logits `input` (N, C, *) or (C,) against class indices (N, *) or class
@@ -144,6 +149,7 @@ def _cross_entropy_probs(input, target, weight, ignore_index, reduction, label_s
     return _reduce(-prod.sum(dim), reduction)
 
 
+@_fp32
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """mean((input - target)^2) (optionally weighted elementwise)."""
     _same_size(input, target, "mse_loss")
@@ -152,6 +158,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     return _reduce(d * d, reduction) if weight is None else _weighted(d * d, weight, reduction, input)
 
 
+@_fp32
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """mean(|input - target|)."""
     _same_size(input, target, "l1_loss")
@@ -160,6 +167,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     return _reduce(loss, reduction) if weight is None else _weighted(loss, weight, reduction, input)
 
 
+@_fp32
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
     """0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta (beta 0: L1)."""
     _same_size(input, target, "smooth_l1_loss")
@@ -170,6 +178,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     return _reduce(loss, legacy_reduction(size_average, reduce, reduction))
 
 
+@_fp32
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     """0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta)."""
     _same_size(input, target, "huber_loss")
@@ -184,6 +193,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     return _reduce(loss, reduction)
 
 
+@_fp32
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
     """-w (t log(x) + (1 - t) log(1 - x)) for probabilities x; the logs are clamped at -100."""
     op = "binary_cross_entropy"
@@ -200,6 +210,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     return _reduce(loss, legacy_reduction(size_average, reduce, reduction))
 
 
+@_fp32
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction="mean",
                                      pos_weight=None):
     """Sigmoid + binary cross entropy in one stable expression: (1 - t) x + (1 + (pw - 1) t) softplus(-x)."""
@@ -218,6 +229,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     return _reduce(loss, legacy_reduction(size_average, reduce, reduction))
 
 
+@_fp32
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
     """KL(target || exp(input)) pointwise: target (log target - input); reduction may be "batchmean"."""
     op = "kl_div"
@@ -237,6 +249,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     return _reduce(loss, reduction)
 
 
+@_fp32
 def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"):
     """1 - cos(x1, x2) for target 1, max(0, cos(x1, x2) - margin) for target -1."""
     op = "cosine_embedding_loss"
@@ -255,6 +268,7 @@ def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None,
     return _reduce(loss, legacy_reduction(size_average, reduce, reduction))
 
 
+@_fp32
 def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"):
     """max(0, -target (x1 - x2) + margin)."""
     op = "margin_ranking_loss"
@@ -271,6 +285,7 @@ def _pairwise_distance(x1, x2, p, eps):
     return (x1 - x2 + eps).norm(p, dim=-1)
 
 
+@_fp32
 def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, size_average=None,
                         reduce=None, reduction="mean"):
     """max(0, d(a, p) - d(a, n) + margin) with the p-norm distance; swap uses min(d(a, n), d(p, n))."""
@@ -291,6 +306,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     return _reduce(loss, legacy_reduction(size_average, reduce, reduction))
 
 
+@_fp32
 def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):
     """x for target 1, max(0, margin - x) for target -1."""
     zero = ft.zeros_like(input)
@@ -298,6 +314,7 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
     return _reduce(loss, legacy_reduction(size_average, reduce, reduction))
 
 
+@_fp32
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     """log(1 + exp(-target * input))."""
     _same_size(input, target, "soft_margin_loss")
@@ -313,6 +330,7 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
     return _reduce(loss, legacy_reduction(size_average, reduce, reduction))
 
 
+@_fp32
 def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,
                      reduction="mean"):
     """exp(x) - t x (log_input) or x - t log(x + eps); full adds Stirling's term for t > 1."""
