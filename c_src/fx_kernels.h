@@ -16,6 +16,7 @@
 #include "fx_random.h"
 #include "fx_optim.h"
 #include "fx_conv.h"
+#include "fx_attention.h"
 #include "fx_matmul.h"
 
 #endif

@@ -24,5 +24,11 @@ void fx_normal_f64(uint64_t seed, uint64_t subseq, uint64_t offset, double *out,
 /* low + (r mod range), r one word when 0 < range <= 2^32, else a 64-bit value from two words
  * (range 0 stands for 2^64: every int64). */
 void fx_randint_i64(uint64_t seed, uint64_t subseq, uint64_t offset, int64_t *out, int64_t n, int64_t low, uint64_t range);
+/* Dropout mask: mask[i] = scale if u24(word i) < keep else 0 (u24 as in fx_uniform_f32: element i
+ * of a bernoulli(keep) draw). */
+void fx_dropout_mask_f32(uint64_t seed, uint64_t subseq, uint64_t offset, float *mask, int64_t n, float keep,
+                         float scale);
+void fx_dropout_mask_f64(uint64_t seed, uint64_t subseq, uint64_t offset, double *mask, int64_t n, float keep,
+                         double scale);
 
 #endif

@@ -1,6 +1,8 @@
 /* Embedding backward: rows of the gradient accumulated into the rows of the weight they index.
- * Each thread owns a range of weight rows and scans all indices for its own, so no two threads
- * write one row and the sum per row runs in index order (same result for any thread count). */
+ * Each task owns a range of weight rows and scans all indices for its own, so no two threads
+ * write one row and the sum per row runs in index order (same result for any thread count). A few
+ * tasks per thread, handed out dynamically (FX_PARALLEL_FOR): a thread descheduled by another
+ * process then holds up at most one task. */
 #include <string.h>
 
 #include "fx_kernels.h"
@@ -23,16 +25,9 @@
                                         int64_t num, int64_t padding_idx) {                         \
         for (int64_t i = 0; i < n; i++)                                                             \
             if (idx[i] < 0 || idx[i] >= num) return i;                                              \
-        int nt = fx_max_threads();                                                                  \
-        if (nt < 2 || n * d + num * d < FX_PAR_MIN || num < 2) {                                    \
-            emb_acc_##sfx(g, idx, gw, n, d, 0, num, padding_idx);                                   \
-            return -1;                                                                              \
-        }                                                                                           \
-        _Pragma("omp parallel for schedule(static, 1)")                                             \
-        for (int k = 0; k < nt; k++) {                                                              \
-            int64_t lo = num * k / nt, hi = num * (k + 1) / nt;                                     \
-            emb_acc_##sfx(g, idx, gw, n, d, lo, hi, padding_idx);                                   \
-        }                                                                                           \
+        int64_t tasks = 4 * (int64_t)fx_max_threads(), grain = (num + tasks - 1) / tasks;          \
+        int64_t serial = n * d + num * d < FX_PAR_MIN ? num + 1 : 0;                                \
+        FX_PARALLEL_FOR(num, grain, serial, emb_acc_##sfx(g, idx, gw, n, d, lo, hi, padding_idx));  \
         return -1;                                                                                  \
     }
 

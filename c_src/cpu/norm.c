@@ -45,6 +45,29 @@ static FX_CLONES double sqdev_f32(const float *x, int64_t n, float m) {
     return s + ((lo[0] + lo[1]) + (lo[2] + lo[3]));
 }
 
+/* sum x of one row, like sqdev_f32 (fx_sum_f32's SIMD blocks are longer than most rows) */
+static FX_CLONES double rowsum_f32(const float *x, int64_t n) {
+    fx_f64x4 lo = {0}, hi = {0};
+    int64_t i = 0;
+    while (i + 8 <= n) {
+        int64_t e = i + FX_F32_BLOCK < n ? i + FX_F32_BLOCK : n;
+        fx_f32x8 a = {0}, b = {0};
+        for (; i + 16 <= e; i += 16) {
+            a += fx_load_f32(x + i);
+            b += fx_load_f32(x + i + 8);
+        }
+        for (; i + 8 <= e; i += 8) a += fx_load_f32(x + i);
+        a += b;
+        fx_widen_add_f32(&lo, &hi, &a);
+    }
+    double s = 0.0;
+    for (; i < n; i++) s += x[i];
+    lo += hi;
+    return s + ((lo[0] + lo[1]) + (lo[2] + lo[3]));
+}
+
+static double rowsum_f64(const double *x, int64_t n) { return fx_sum_f64(x, n); }
+
 static FX_CLONES double sqdev_f64(const double *x, int64_t n, double m) {
     fx_f64x4 a = {0}, b = {0};
     int64_t i = 0;
@@ -111,7 +134,7 @@ static FX_CLONES void gsums_f64(const double *gy, const double *x, const double 
 #define NORM_KERNELS(T, sfx)                                                                        \
     /* mean and 1/sqrt(var + eps) of one row (rms: mean 0, var = mean of squares). */                \
     FX_INLINE void row_stats_##sfx(const T *x, int64_t n, double eps, int rms, T *mean, T *rstd) {   \
-        double m = rms || n == 0 ? 0.0 : fx_sum_##sfx(x, n) / (double)n;                            \
+        double m = rms || n == 0 ? 0.0 : rowsum_##sfx(x, n) / (double)n;                            \
         double v = n ? sqdev_##sfx(x, n, (T)m) / (double)n : 0.0;                                   \
         *mean = (T)m;                                                                               \
         *rstd = (T)(1.0 / sqrt(v + eps));                                                           \

@@ -247,7 +247,8 @@ def test_huge_input_costs_no_memory():
     assert peak < 32 * 2**20
     assert [li.output_shapes[0] for li in s.layers[1:5]] == [(4096, 64, 512, 512)] * 3 + [(4096, 64, 256, 256)]
     assert s.layers[0].output_shapes == [(4096, 1000)] and not s.fallback_ops
-    assert s.input_bytes == 4096 * 3 * 1024 * 1024 * 4 and s.training_bytes > 2**40
+    # Training memory at least holds the first conv's output (saved by BatchNorm for its backward).
+    assert s.input_bytes == 4096 * 3 * 1024 * 1024 * 4 and s.training_bytes > 4096 * 64 * 512 * 512 * 4
 
 
 def test_zero_strided_metas_where_no_mapping(monkeypatch):

@@ -22,7 +22,7 @@ from fx.tensor._ops.views import P_view
 from ._batched import make
 from ._batching_rules import bat, batched_like, batching_rule, pad_rank, run
 
-INPLACE = ("uniform_", "normal_", "random_", "bernoulli_", "exponential_", "geometric_", "log_normal_",
+INPLACE = ("uniform_", "normal_", "random_", "bernoulli_", "dropout_mask_", "exponential_", "geometric_", "log_normal_",
            "cauchy_", "randperm_", "normal_tensor_", "bernoulli_tensor_")
 SAMPLERS = ("multinomial", "poisson")
 RANDOM = frozenset(INPLACE + SAMPLERS)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import warnings
 
 import fx.tensor as ft
+from fx.tensor._ops.nn import dropout_mask_
 
 __all__ = ["dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout"]
 
@@ -28,15 +29,29 @@ def _mask(shape, input, p):
     mask = ft.empty(shape, dtype=input.dtype, device=input.device)
     if p == 1.0:
         return mask.zero_()
+    if input.dtype.is_floating_point:
+        return dropout_mask_(mask, p)  # the draws and values of bernoulli_(1 - p).div_(1 - p), in one pass
     return mask.bernoulli_(1.0 - p).div_(1.0 - p)
 
 
 def dropout(input, p=0.5, training=True, inplace=False):
     """Zero each element with probability p and scale the rest by 1 / (1 - p) (identity unless training).
 
+    Args:
+        input: any tensor.
+        p: the probability of zeroing an element, in [0, 1] (default 0.5).
+        training: apply dropout (default True); False returns the input.
+        inplace: write the result into `input` and return it (default False).
+
+    Returns:
+        A tensor of input's shape.
+
     Example:
-        >>> ft.manual_seed(0); F.dropout(ft.ones(4), 0.5).tolist()  # doctest: +SKIP
-        [2.0, 0.0, 2.0, 2.0]
+        >>> _ = ft.manual_seed(0)
+        >>> F.dropout(ft.ones(1000), 0.5).unique()  # dropped, or kept and scaled by 1 / (1 - 0.5)
+        tensor([0., 2.])
+        >>> F.dropout(ft.ones(3), 0.5, training=False)
+        tensor([1., 1., 1.])
     """
     _check(input, p, "dropout")
     if not training or p == 0.0:
@@ -58,12 +73,44 @@ def _feature_dropout(input, p, training, inplace, spatial, op):
 
 
 def dropout1d(input, p=0.5, training=True, inplace=False):
-    """Channel dropout of (N, C, L) or (C, L)."""
+    """Channel dropout: zero whole channels of (N, C, L) or (C, L) with probability p, scale the rest by 1 / (1 - p).
+
+    Args:
+        input: (N, C, L) or (C, L).
+        p: the probability of zeroing a channel (default 0.5).
+        training: apply dropout (default True); False returns the input.
+        inplace: write the result into `input` and return it (default False).
+
+    Returns:
+        A tensor of input's shape.
+
+    Example:
+        >>> y = F.dropout1d(ft.ones(4, 8, 5), 0.5)
+        >>> bool((y.amax(-1) == y.amin(-1)).all())  # whole channels kept or zeroed
+        True
+    """
     return _feature_dropout(input, p, training, inplace, 1, "dropout1d")
 
 
 def dropout2d(input, p=0.5, training=True, inplace=False):
-    """Channel dropout of (N, C, H, W); a 3-d input is taken as (N, C, L) like PyTorch."""
+    """Channel dropout: zero whole channels of (N, C, H, W) or (C, H, W) with probability p, scale the rest.
+
+    A 3-d input is taken as (N, C, L), with a warning, like PyTorch.
+
+    Args:
+        input: (N, C, H, W).
+        p: the probability of zeroing a channel (default 0.5).
+        training: apply dropout (default True); False returns the input.
+        inplace: write the result into `input` and return it (default False).
+
+    Returns:
+        A tensor of input's shape.
+
+    Example:
+        >>> y = F.dropout2d(ft.ones(4, 8, 3, 3), 0.5)
+        >>> bool((y.amax((-2, -1)) == y.amin((-2, -1))).all())  # whole channels kept or zeroed
+        True
+    """
     if isinstance(input, ft.Tensor) and input.ndim == 3:
         warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout "
                       "behavior is desired - input is interpreted as shape (N, C, L), where C is the channel dim. "
@@ -74,7 +121,22 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
 
 
 def dropout3d(input, p=0.5, training=True, inplace=False):
-    """Channel dropout of (N, C, D, H, W) or (C, D, H, W)."""
+    """Channel dropout: zero whole channels of (N, C, D, H, W) or (C, D, H, W) with probability p, scale the rest.
+
+    Args:
+        input: (N, C, D, H, W) or (C, D, H, W).
+        p: the probability of zeroing a channel (default 0.5).
+        training: apply dropout (default True); False returns the input.
+        inplace: write the result into `input` and return it (default False).
+
+    Returns:
+        A tensor of input's shape.
+
+    Example:
+        >>> y = F.dropout3d(ft.ones(4, 8, 2, 2, 2), 0.5)
+        >>> bool((y.amax((-3, -2, -1)) == y.amin((-3, -2, -1))).all())  # whole channels kept or zeroed
+        True
+    """
     return _feature_dropout(input, p, training, inplace, 3, "dropout3d")
 
 
@@ -100,11 +162,42 @@ def _alpha(input, p, training, inplace, mask_shape, op):
 
 
 def alpha_dropout(input, p=0.5, training=False, inplace=False):
-    """Dropout for SELU networks: keeps the input's mean and variance."""
+    """Dropout for SELU networks: it keeps the input's mean and variance.
+
+    Dropped elements take SELU's negative saturation value and an affine correction restores the
+    mean and variance.
+
+    Args:
+        input: any tensor.
+        p: the probability of dropping an element (default 0.5).
+        training: apply dropout (default False); False returns the input.
+        inplace: write the result into `input` and return it (default False).
+
+    Returns:
+        A tensor of input's shape.
+
+    Example:
+        >>> F.alpha_dropout(ft.randn(20, 16), 0.2, training=True).shape
+        fx.tensor.Size([20, 16])
+    """
     return _alpha(input, p, training, inplace, input.shape, "alpha_dropout")
 
 
 def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
-    """Alpha dropout of whole channels of (N, C, *)."""
+    """Alpha dropout (see alpha_dropout) of whole channels of (N, C, *).
+
+    Args:
+        input: (N, C, *).
+        p: the probability of dropping a channel (default 0.5).
+        training: apply dropout (default False); False returns the input.
+        inplace: write the result into `input` and return it (default False).
+
+    Returns:
+        A tensor of input's shape.
+
+    Example:
+        >>> F.feature_alpha_dropout(ft.randn(20, 16, 4, 4), 0.2, training=True).shape
+        fx.tensor.Size([20, 16, 4, 4])
+    """
     shape = tuple(input.shape[:2]) + (1,) * (input.ndim - 2) if isinstance(input, ft.Tensor) else ()
     return _alpha(input, p, training, inplace, shape, "feature_alpha_dropout")

@@ -22,10 +22,20 @@ def _rows(shape):
 
 @autocast_op("lower_precision_fp")  # as torch's CPU autocast list
 def linear(input, weight, bias=None):
-    """y = input @ weight.T + bias.
+    """Affine map y = input @ weight.T + bias.
 
-    Shape: input (*, in_features), weight (out_features, in_features) or (in_features,),
-    bias (out_features,) or (); output (*, out_features).
+    Args:
+        input: (*, in_features).
+        weight: (out_features, in_features), or (in_features,) for a single output.
+        bias: (out_features,) or () (default None: no bias).
+
+    Returns:
+        (*, out_features) (or (*) for a 1-d weight).
+
+    Example:
+        >>> F.linear(ft.ones(2, 3), ft.ones(4, 3), ft.tensor([0.0, 1.0, 2.0, 3.0]))
+        tensor([[3., 4., 5., 6.],
+                [3., 4., 5., 6.]])
     """
     if input.__class__ is not Tensor:
         _check(input, "linear", "input")
@@ -35,6 +45,13 @@ def linear(input, weight, bias=None):
     if xs[-1] != ws[-1]:
         w = f"{ws[-1]}x{ws[0]}" if len(ws) == 2 else f"{ws[-1]}"
         raise RuntimeError(f"linear: mat1 and mat2 shapes cannot be multiplied ({_rows(xs)}x{xs[-1]} and {w})")
+    if len(xs) > 2 and len(ws) == 2:
+        # (*, in) folds to one (rows, in) matrix: one GEMM forward and one per gradient, where a
+        # batched matmul runs one small GEMM per batch entry and sums the weight gradients after.
+        out = input.reshape(_rows(xs), xs[-1]).matmul(weight.t())
+        if bias is not None:
+            out = out + bias
+        return out.reshape(*xs[:-1], ws[0])
     out = input.matmul(weight.t() if len(ws) == 2 else weight)
     if bias is not None:
         out = out + bias
@@ -42,9 +59,20 @@ def linear(input, weight, bias=None):
 
 
 def bilinear(input1, input2, weight, bias=None):
-    """y[..., o] = sum_ij input1[..., i] weight[o, i, j] input2[..., j] + bias[o].
+    """Bilinear map y[..., o] = sum_ij input1[..., i] weight[o, i, j] input2[..., j] + bias[o].
 
-    Shape: input1 (*, in1), input2 (*, in2), weight (out, in1, in2), bias (out,).
+    Args:
+        input1: (*, in1_features).
+        input2: (*, in2_features), the same leading dims.
+        weight: (out_features, in1_features, in2_features).
+        bias: (out_features,) (default None: no bias).
+
+    Returns:
+        (*, out_features).
+
+    Example:
+        >>> F.bilinear(ft.ones(1, 2), ft.ones(1, 3), ft.ones(4, 2, 3))
+        tensor([[6., 6., 6., 6.]])
     """
     for t, name in ((input1, "input1"), (input2, "input2"), (weight, "weight")):
         _check(t, "bilinear", name)

@@ -25,6 +25,7 @@ import numpy as np
 
 from .._dispatch import define
 from ._common import _tname, cast, check_tensor
+from .nn import dropout_mask_
 
 P_sdpa = define("sdpa", nout=2)
 P_sdpa_backward = define("sdpa_backward", nout=4, differentiable=False)
@@ -127,7 +128,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         extra.append(attn_mask)
     p = float(dropout_p)
     if 0.0 < p < 1.0:
-        extra.append(query.new_empty(full).bernoulli_(1.0 - p))
+        extra.append(dropout_mask_(query.new_empty(full), p, scaled=False))  # bernoulli_(1 - p)'s draws
     s = (1.0 / math.sqrt(q[-1]) if q[-1] else 1.0) if scale is None else float(scale)
     out, _ = P_sdpa(query, key, value, *extra, scale=s, causal=bool(is_causal), mask=kind,
                     dropout=p if p < 1.0 else 0.0)

@@ -1,12 +1,14 @@
 """Fused softmax and log_softmax: primitives with their own derivative rules (fx.autograd) whose
-backward passes are primitives too, so double backward works."""
+backward passes are primitives too, so double backward works; and the dropout mask, drawn and
+scaled in one pass (fx.nn.functional.dropout multiplies by it)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from .. import _dtype
-from .._dispatch import define
+from .._dispatch import _interposers, define
+from .._generator import default_generator_for
 from .._tensor import Tensor, _wrap_dim
 from ._common import _tname, cast, check_tensor
 
@@ -14,6 +16,10 @@ P_softmax = define("softmax")  # (input), dim
 P_log_softmax = define("log_softmax")  # (input), dim
 P_softmax_backward = define("softmax_backward")  # (grad, output), dim: y * (gy - sum(gy * y))
 P_log_softmax_backward = define("log_softmax_backward")  # (grad, output), dim: gy - exp(y) * sum(gy)
+# Fills its target: element i (C order) is kept when the bernoulli(1 - p) draw i of (seed, offset)
+# is 1 (the draws `bernoulli_(1 - p)` makes); a kept element is 1 / (1 - p) as `div_(1 - p)`
+# computes it in the target's dtype (1 when not `scaled`), a dropped one 0.
+P_dropout_mask_ = define("dropout_mask_", inplace=True, differentiable=False)  # (out), p, seed, offset, scaled
 
 __all__ = ["softmax", "log_softmax"]
 
@@ -61,3 +67,13 @@ def log_softmax(input, dim, dtype=None):
 
 Tensor.softmax = softmax
 Tensor.log_softmax = log_softmax
+
+
+def dropout_mask_(out, p, scaled=True):
+    """Fill the float tensor `out` with a dropout mask of probability p (0 < p < 1) from the default
+    generator: `out.bernoulli_(1 - p).div_(1 - p)` (without the div_ when not `scaled`), in one pass."""
+    if _interposers:  # vmap and tracers know bernoulli_ (randomness modes, replay), not this primitive
+        out.bernoulli_(1.0 - p)
+        return out.div_(1.0 - p) if scaled else out
+    seed, offset = default_generator_for(out.device)._take(out._data.size)  # one word per draw, as bernoulli_
+    return P_dropout_mask_(out, p=float(p), seed=seed, offset=offset, scaled=bool(scaled))
